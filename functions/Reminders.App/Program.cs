@@ -1,6 +1,7 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using Reminders.App;
 
-app.MapGet("/", () => "Hello World!");
-
+var app = ReminderApp.Build(args);
 app.Run();
+
+/// <summary>Entry point; public so WebApplicationFactory can start the app in tests.</summary>
+public partial class Program;

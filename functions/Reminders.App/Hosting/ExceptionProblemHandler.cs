@@ -1,0 +1,50 @@
+using Azure;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Reminders.App.Hosting;
+
+/// <summary>
+/// Last line of defence for HTTP functions: storage that cannot be reached answers 503 with
+/// Retry-After (the sender retries; nothing was accepted), a malformed request answers 4xx,
+/// and only a fault of our own answers 500.
+/// </summary>
+public sealed partial class ExceptionProblemHandler(ILogger<ExceptionProblemHandler> logger) : IExceptionHandler
+{
+    public static readonly TimeSpan StorageRetryAfter = TimeSpan.FromSeconds(30);
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        IResult result;
+        switch (exception)
+        {
+            case BadHttpRequestException bad:
+                result = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? Problems.TooLarge(httpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0)
+                    : Results.Problem(statusCode: bad.StatusCode, title: "The request could not be read.", detail: bad.Message);
+                break;
+            case RequestFailedException storage when IsUnavailable(storage):
+                LogStorageUnavailable(logger, httpContext.Request.Path, storage.Status, storage.ErrorCode);
+                result = Problems.StorageUnavailable(StorageRetryAfter);
+                break;
+            case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
+                return true;
+            default:
+                LogUnhandled(logger, exception, httpContext.Request.Path);
+                result = Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "An unexpected error occurred.");
+                break;
+        }
+        await result.ExecuteAsync(httpContext);
+        return true;
+    }
+
+    /// <summary>Network failures (status 0), throttling and server errors: the storage service, not the request, is at fault.</summary>
+    public static bool IsUnavailable(RequestFailedException e) => e.Status is 0 or 408 or 429 or >= 500;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage unavailable while serving {Path}: status {Status}, code {ErrorCode}")]
+    private static partial void LogStorageUnavailable(ILogger logger, PathString path, int status, string? errorCode);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error while serving {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, PathString path);
+}
