@@ -21,6 +21,7 @@ public static class ReminderApp
         services.AddProblemDetails();
         services.AddExceptionHandler<ExceptionProblemHandler>();
         services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection("Admin"));
+        services.AddStorageClients(builder.Configuration);
         services.AddHttpFunctions(typeof(ReminderApp).Assembly);
 
         var app = builder.Build();

@@ -1,0 +1,51 @@
+using Azure;
+using Microsoft.AspNetCore.Http;
+using Reminders.App.Hosting;
+using Reminders.Storage;
+
+namespace Reminders.App.Functions;
+
+/// <summary>GET /api/health: whether each storage service answers. 200 when all do, 503 otherwise.</summary>
+[Function("Health")]
+[HttpTrigger(AuthorizationLevel.Anonymous, "GET", Route = "health")]
+public sealed class HealthFunction(TableServiceClient tables, QueueServiceClient queues, BlobServiceClient blobs) : IHttpFunction
+{
+    public async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        var token = timeout.Token;
+
+        var checks = await Task.WhenAll(
+            Check("table", () => tables.QueryAsync(maxPerPage: 1, cancellationToken: token).AsPages().GetAsyncEnumerator(token).MoveNextAsync().AsTask()),
+            Check("queue", () => queues.GetQueuesAsync(cancellationToken: token).AsPages(pageSizeHint: 1).GetAsyncEnumerator(token).MoveNextAsync().AsTask()),
+            Check("blob", () => blobs.GetBlobContainersAsync(cancellationToken: token).AsPages(pageSizeHint: 1).GetAsyncEnumerator(token).MoveNextAsync().AsTask()));
+
+        var healthy = checks.All(c => c.Reachable);
+        var body = new
+        {
+            status = healthy ? "healthy" : "unhealthy",
+            services = checks.ToDictionary(c => c.Service, c => new { reachable = c.Reachable, error = c.Error }),
+        };
+        return Results.Json(body, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static async Task<ServiceCheck> Check(string service, Func<Task> probe)
+    {
+        try
+        {
+            await probe();
+            return new ServiceCheck(service, true, null);
+        }
+        catch (RequestFailedException e)
+        {
+            return new ServiceCheck(service, false, e.Status == 0 ? "unreachable" : $"{e.Status} {e.ErrorCode}");
+        }
+        catch (OperationCanceledException)
+        {
+            return new ServiceCheck(service, false, "timed out");
+        }
+    }
+
+    private sealed record ServiceCheck(string Service, bool Reachable, string? Error);
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Reminders.App.Hosting;
+
+/// <summary>
+/// <c>POST /admin/functions/{name}</c> with an admin key: runs a timer function now and answers 202 Accepted,
+/// as the Functions host's admin API does. The optional body <c>{"input": "..."}</c> is accepted and, for timer
+/// functions, ignored.
+/// </summary>
+public static class AdminInvokeEndpoints
+{
+    public const string Route = "/admin/functions/{name}";
+
+    public static RouteHandlerBuilder MapAdminInvoke(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapPost(Route, InvokeAsync)
+            .AddEndpointFilter<AdminKeyFilter>()
+            .WithName("AdminInvokeFunction");
+
+    private static async Task<IResult> InvokeAsync(string name, HttpRequest request, TimerTriggerService timers)
+    {
+        if (await ReadBodyErrorAsync(request) is { } error) return error;
+        return timers.TryInvokeNow(name)
+            ? Results.Accepted()
+            : Problems.NotFound($"There is no timer function named '{name}'.");
+    }
+
+    /// <summary>A 400 answer when a body is present but is not <c>{"input": string}</c>; null otherwise.</summary>
+    private static async Task<IResult?> ReadBodyErrorAsync(HttpRequest request)
+    {
+        using var reader = new StreamReader(request.Body);
+        var body = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+        if (string.IsNullOrWhiteSpace(body)) return null;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return Problems.BadRequest("body", "The body must be a JSON object such as {\"input\": \"\"}.");
+            }
+            if (document.RootElement.TryGetProperty("input", out var input) && input.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+            {
+                return Problems.BadRequest("input", "input must be a string.");
+            }
+            return null;
+        }
+        catch (JsonException)
+        {
+            return Problems.BadRequest("body", "The body is not valid JSON.");
+        }
+    }
+}
