@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
@@ -52,9 +53,50 @@ internal static class StoragePipeline
         {
             RequestFailedDetailsParser = new StorageErrorDetailsParser(),
         };
+        pipelineOptions.PerCallPolicies.Add(new RetriesExhaustedPolicy());
         pipelineOptions.PerCallPolicies.Add(new VersionPolicy(tableService ? TableServiceVersion : QueueBlobServiceVersion));
         pipelineOptions.PerRetryPolicies.Add(authentication.CreatePolicy(tableService, options.TimeProvider));
         return HttpPipelineBuilder.Build(pipelineOptions);
+    }
+
+    /// <summary>
+    /// When every attempt failed without a response (endpoint down), Azure.Core's retry policy throws an
+    /// AggregateException; callers get one <see cref="RequestFailedException"/> (status 0) naming the endpoint instead.
+    /// Runs per call, outside the retry policy.
+    /// </summary>
+    private sealed class RetriesExhaustedPolicy : HttpPipelinePolicy
+    {
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            try
+            {
+                await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+            }
+            catch (AggregateException e) when (!message.CancellationToken.IsCancellationRequested)
+            {
+                throw Unreachable(message, e);
+            }
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            try
+            {
+                ProcessNext(message, pipeline);
+            }
+            catch (AggregateException e) when (!message.CancellationToken.IsCancellationRequested)
+            {
+                throw Unreachable(message, e);
+            }
+        }
+
+        private static RequestFailedException Unreachable(HttpMessage message, AggregateException e)
+        {
+            var last = e.InnerExceptions.Count > 0 ? e.InnerExceptions[^1] : e;
+            var target = message.Request.Uri.ToUri().GetLeftPart(UriPartial.Authority);
+            return new RequestFailedException(
+                0, $"The storage service at {target} could not be reached after {e.InnerExceptions.Count} attempts: {last.Message}", e);
+        }
     }
 
     private sealed class VersionPolicy(string version) : HttpPipelineSynchronousPolicy
