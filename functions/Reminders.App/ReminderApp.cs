@@ -1,6 +1,10 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Reminders.App.Buyers;
+using Reminders.App.Dispatch;
 using Reminders.App.Hosting;
+using Reminders.App.Orders;
+using Reminders.App.Webhooks;
 
 namespace Reminders.App;
 
@@ -22,6 +26,17 @@ public static class ReminderApp
         services.AddExceptionHandler<ExceptionProblemHandler>();
         services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection("Admin"));
         services.AddStorageClients(builder.Configuration);
+
+        var reminderSettings = DomainSettings.ReadReminderSettings(builder.Configuration);
+        services.AddSingleton(reminderSettings);
+        services.AddSingleton(DomainSettings.ToThrottleSettings(reminderSettings, builder.Configuration));
+        services.AddSingleton(new WebhookSecrets(builder.Configuration));
+        services.AddSingleton<ReminderStorage>();
+        services.AddSingleton<ReminderIndex>();
+        services.AddSingleton<OrderStore>();
+        services.AddSingleton<BuyerStore>();
+        services.AddSingleton<ReminderDispatcher>();
+        services.AddSingleton<WebhookReceiver>();
         services.AddHttpFunctions(typeof(ReminderApp).Assembly);
 
         var app = builder.Build();

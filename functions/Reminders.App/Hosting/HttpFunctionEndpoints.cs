@@ -34,6 +34,7 @@ public static class HttpFunctionEndpoints
                     ((IHttpFunction)context.RequestServices.GetRequiredService(type)).RunAsync(context.Request, context.RequestAborted)))
                 .WithName(name)
                 .WithMetadata([.. type.GetCustomAttributes(inherit: false)]);
+            if (trigger.Summary is not null) endpoint.WithSummary(trigger.Summary);
             if (trigger.AuthLevel == AuthorizationLevel.Admin)
             {
                 endpoint.AddEndpointFilter<AdminKeyFilter>();

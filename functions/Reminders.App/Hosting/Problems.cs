@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Http;
+using Reminders.Core.Orders;
 
 namespace Reminders.App.Hosting;
-
-/// <summary>A bad field of a request, named by its JSON path (data.buyer.phone) or header name.</summary>
-public sealed record FieldError(string Field, string Message);
 
 /// <summary>RFC 9457 problem details answers.</summary>
 public static class Problems

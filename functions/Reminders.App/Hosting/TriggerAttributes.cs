@@ -24,6 +24,9 @@ public sealed class HttpTriggerAttribute(AuthorizationLevel authLevel, params st
     public AuthorizationLevel AuthLevel { get; } = authLevel;
     public IReadOnlyList<string> Methods { get; } = methods;
     public required string Route { get; init; }
+
+    /// <summary>One line for the OpenAPI document.</summary>
+    public string? Summary { get; init; }
 }
 
 /// <summary>Six-field NCRONTAB schedule, or %Setting% naming the setting that holds it.</summary>

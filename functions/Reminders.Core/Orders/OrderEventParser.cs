@@ -337,6 +337,9 @@ public static partial class OrderEventParser
         return DateTimeOffset.TryParseExact(normalized.Replace('t', 'T'), formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out timestamp);
     }
 
+    /// <summary>The rule for order, merchant and buyer ids: 1 to 64 of A-Z a-z 0-9 . _ : -.</summary>
+    public static bool IsValidId(string? id) => id is { Length: >= 1 and <= 64 } && id.All(IsIdCharacter);
+
     private static bool IsIdCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-';
 
     private static bool IsEmail(string email) =>

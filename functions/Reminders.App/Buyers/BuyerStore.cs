@@ -1,0 +1,121 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Reminders.Core;
+using Reminders.Core.Notifications;
+using Reminders.Storage;
+
+namespace Reminders.App.Buyers;
+
+/// <summary>A non-transactional reminder counted against the buyer's daily cap.</summary>
+public sealed record RecentReminder(DateTimeOffset At, string OrderId, string ReminderId);
+
+/// <summary>
+/// What the throttle needs of a buyer across all their orders: channels opted out of, contacts a provider
+/// reported as bad (by hash, so a new address is not held against the buyer), and the reminders of the
+/// last 24 hours. One row (Buyers table, PartitionKey = buyer id, RowKey = profile) updated with If-Match,
+/// so two sweeps cannot both take the buyer's last reminder of the day.
+/// </summary>
+public sealed record BuyerProfile(string BuyerId, ETag ETag, IReadOnlySet<Channel> OptedOut, IReadOnlyDictionary<Channel, string> BadContacts, IReadOnlyList<RecentReminder> Recent)
+{
+    public static BuyerProfile Empty(string buyerId) =>
+        new(buyerId, default, new HashSet<Channel>(), new Dictionary<Channel, string>(), []);
+
+    public bool IsBad(Channel channel, string? contact) =>
+        contact is not null && BadContacts.TryGetValue(channel, out var hash) && hash == ContactHash.Of(contact);
+}
+
+/// <summary>Contacts are stored for matching only as SHA-256 hex of the contact, never in clear.</summary>
+public static class ContactHash
+{
+    public static string Of(string contact) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(contact.Trim().ToLowerInvariant())));
+}
+
+public sealed class BuyerStore(Orders.ReminderStorage storage, TimeProvider time)
+{
+    private const string ProfileKey = "profile";
+    private const int MaxAttempts = 20;
+
+    public async Task<BuyerProfile> GetAsync(string buyerId, CancellationToken cancellationToken)
+    {
+        var row = await storage.Buyers.GetEntityIfExistsAsync(buyerId, ProfileKey, cancellationToken: cancellationToken);
+        if (!row.HasValue) return BuyerProfile.Empty(buyerId);
+        var e = row.Value!;
+        var optedOut = (e.GetString("OptedOut") ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(n => WireNames.TryParseChannel(n, out var c) ? (Channel?)c : null)
+            .OfType<Channel>()
+            .ToHashSet();
+        var bad = JsonSerializer.Deserialize<Dictionary<Channel, string>>(e.GetString("BadContacts") ?? "{}") ?? [];
+        var recent = JsonSerializer.Deserialize<List<RecentReminder>>(e.GetString("Recent") ?? "[]") ?? [];
+        return new BuyerProfile(buyerId, e.ETag, optedOut, bad, recent);
+    }
+
+    /// <summary>Writes the profile if nobody changed it since it was read; false when someone did.</summary>
+    public async Task<bool> TrySaveAsync(BuyerProfile profile, CancellationToken cancellationToken)
+    {
+        var dayAgo = time.GetUtcNow().AddDays(-1);
+        var entity = new TableEntity(profile.BuyerId, ProfileKey)
+        {
+            ["OptedOut"] = string.Join(',', profile.OptedOut.Select(c => c.ToWire()).Order()),
+            ["BadContacts"] = JsonSerializer.Serialize(profile.BadContacts),
+            ["Recent"] = JsonSerializer.Serialize(profile.Recent.Where(r => r.At > dayAgo).OrderBy(r => r.At).ToList()),
+        };
+        try
+        {
+            if (profile.ETag == default) await storage.Buyers.AddEntityAsync(entity, cancellationToken);
+            else await storage.Buyers.UpdateEntityAsync(entity, profile.ETag, TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Applies <paramref name="change"/> to the current profile until it is written without a conflict.</summary>
+    public async Task<BuyerProfile> UpdateAsync(string buyerId, Func<BuyerProfile, BuyerProfile> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var changed = change(await GetAsync(buyerId, cancellationToken));
+            if (await TrySaveAsync(changed, cancellationToken)) return changed;
+            if (attempt >= MaxAttempts) throw new InvalidOperationException($"Buyer {buyerId}'s profile kept changing under {MaxAttempts} attempts.");
+        }
+    }
+
+    public Task<BuyerProfile> SetOptOutAsync(string buyerId, Channel channel, bool optedOut, CancellationToken cancellationToken) =>
+        UpdateAsync(buyerId, p =>
+        {
+            var set = p.OptedOut.ToHashSet();
+            if (optedOut) set.Add(channel); else set.Remove(channel);
+            return p with { OptedOut = set };
+        }, cancellationToken);
+
+    public Task<BuyerProfile> MarkContactBadAsync(string buyerId, Channel channel, string contact, CancellationToken cancellationToken) =>
+        UpdateAsync(buyerId, p => p with { BadContacts = new Dictionary<Channel, string>(p.BadContacts) { [channel] = ContactHash.Of(contact) } }, cancellationToken);
+
+    /// <summary>Opt-out of a contact itself (an SMS STOP names a number, not a buyer): applies to every buyer using it.</summary>
+    public Task OptOutContactAsync(Channel channel, string contact, CancellationToken cancellationToken) =>
+        storage.Buyers.UpsertEntityAsync(
+            new TableEntity(ContactPartition(channel, contact), "optout") { ["At"] = time.GetUtcNow() },
+            TableUpdateMode.Replace, cancellationToken);
+
+    public async Task<bool> IsContactOptedOutAsync(Channel channel, string contact, CancellationToken cancellationToken) =>
+        (await storage.Buyers.GetEntityIfExistsAsync(ContactPartition(channel, contact), "optout", ["PartitionKey"], cancellationToken)).HasValue;
+
+    public async Task OptInContactAsync(Channel channel, string contact, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await storage.Buyers.DeleteEntityAsync(ContactPartition(channel, contact), "optout", ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+        }
+    }
+
+    private static string ContactPartition(Channel channel, string contact) => $"contact|{channel.ToWire()}|{ContactHash.Of(contact)}";
+}

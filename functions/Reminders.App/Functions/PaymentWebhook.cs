@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Reminders.App.Hosting;
+using Reminders.App.Webhooks;
+using Reminders.Core.Orders;
+
+namespace Reminders.App.Functions;
+
+/// <summary>POST /api/webhooks/payments: payment.succeeded, .failed, refund.requested, .completed, .failed, settlement.completed, signed per Standard Webhooks.</summary>
+[Function("PaymentWebhook")]
+[HttpTrigger(AuthorizationLevel.Anonymous, "POST", Route = "webhooks/payments", Summary = "Payment, refund and settlement events from the payment gateway")]
+[Tags("Webhooks")]
+[Consumes("application/json")]
+[ProducesResponseType(StatusCodes.Status200OK)]
+[ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+[ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+[ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+[ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
+[ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+public sealed class PaymentWebhook(WebhookReceiver receiver) : IHttpFunction
+{
+    public Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        receiver.ReceiveAsync(request, WebhookSource.Payments, cancellationToken);
+}

@@ -1,0 +1,228 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Azure;
+using Reminders.Core;
+using Reminders.Core.Notifications;
+using Reminders.Core.Orders;
+using Reminders.Core.Planning;
+using Reminders.Storage;
+
+namespace Reminders.App.Orders;
+
+/// <summary>
+/// The rows of one order's partition in the Orders table (PartitionKey = order id):
+/// <c>order</c> (the order's facts as JSON), <c>event|{sha256 of webhook-id}</c> (one per processed webhook),
+/// <c>reminder|{reminder id}</c> (one per reminder planned) and <c>timeline|{ticks}|{n}</c> (what happened, in order).
+/// </summary>
+public static class OrderRows
+{
+    public const string OrderKey = "order";
+    public const string EventPrefix = "event|";
+    public const string ReminderPrefix = "reminder|";
+    public const string TimelinePrefix = "timeline|";
+
+    /// <summary>Partition for ignored events that named no valid order.</summary>
+    public const string UnroutedPartition = "_unrouted";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        // Derived properties (State, PayLater ...) are not stored: they are recomputed from the facts.
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver
+        {
+            Modifiers =
+            {
+                info =>
+                {
+                    if (info.Kind != JsonTypeInfoKind.Object) return;
+                    foreach (var property in info.Properties.Where(p => p.Set is null).ToList()) info.Properties.Remove(property);
+                },
+            },
+        },
+    };
+
+    /// <summary>Webhook ids may hold characters keys may not (/ \ # ?), so the key is their SHA-256.</summary>
+    public static string EventKey(string webhookId) =>
+        EventPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(webhookId)));
+
+    public static string ReminderKey(string reminderId) => ReminderPrefix + reminderId;
+
+    public static string TimelineKey(DateTimeOffset at, int sequence, string salt) =>
+        $"{TimelinePrefix}{at.UtcTicks:D19}|{sequence:D3}|{salt}";
+
+    public static TableEntity ToEntity(Order order, DateTimeOffset updatedAt) => new(order.OrderId, OrderKey)
+    {
+        ["Order"] = JsonSerializer.Serialize(order, Json),
+        ["State"] = order.State.ToWire(),
+        ["MerchantId"] = order.MerchantId,
+        ["BuyerId"] = order.Buyer?.Id,
+        ["UpdatedAt"] = updatedAt,
+    };
+
+    public static Order ToOrder(TableEntity entity) =>
+        JsonSerializer.Deserialize<Order>(entity.GetString("Order") ?? "null", Json)
+        ?? throw new InvalidDataException($"Order row of {entity.PartitionKey} holds no order.");
+
+    public static TableEntity EventEntity(string partition, string webhookId, string type, DateTimeOffset occurredAt, DateTimeOffset receivedAt, string outcome) =>
+        new(partition, EventKey(webhookId))
+        {
+            ["WebhookId"] = webhookId,
+            ["Type"] = type,
+            ["OccurredAt"] = occurredAt,
+            ["ReceivedAt"] = receivedAt,
+            ["Outcome"] = outcome,
+        };
+}
+
+/// <summary>Where a planned reminder stands.</summary>
+public static class ReminderStatus
+{
+    public const string Planned = "planned";
+    public const string Deferred = "deferred";
+    /// <summary>Claimed by a sweep that is putting it on a queue.</summary>
+    public const string Enqueuing = "enqueuing";
+    public const string Enqueued = "enqueued";
+    /// <summary>Claimed by a sender that is calling the provider.</summary>
+    public const string Sending = "sending";
+    public const string Sent = "sent";
+    public const string Suppressed = "suppressed";
+    public const string Failed = "failed";
+    public const string Voided = "voided";
+
+    /// <summary>A sweep may still act on it.</summary>
+    public static bool IsPending(string status) => status is Planned or Deferred;
+
+    /// <summary>It will not go out (again), whatever happens to the order.</summary>
+    public static bool IsFinal(string status) => status is Sent or Suppressed or Failed or Voided;
+}
+
+/// <summary>One <c>reminder|{id}</c> row.</summary>
+public sealed record ReminderRow(
+    string OrderId,
+    string ReminderId,
+    ReminderKind Kind,
+    int Step,
+    Audience Audience,
+    bool Transactional,
+    DateTimeOffset PlannedFor,
+    DateTimeOffset DueAt,
+    string Status)
+{
+    public ETag ETag { get; init; }
+    public Channel? Channel { get; init; }
+    public int Attempt { get; init; }
+    public DateTimeOffset? ClaimedAt { get; init; }
+    public DateTimeOffset? EnqueuedAt { get; init; }
+    public DateTimeOffset? SentAt { get; init; }
+    public string? ProviderMessageId { get; init; }
+    public string? Reason { get; init; }
+    /// <summary>Channels that failed for good for this reminder (comma-separated wire names).</summary>
+    public string? FailedChannels { get; init; }
+
+    public static ReminderRow Planned(string orderId, PlannedReminder plan) =>
+        new(orderId, plan.ReminderId, plan.Kind, plan.Step, plan.Audience, plan.Transactional, plan.DueAt, plan.DueAt, ReminderStatus.Planned);
+
+    public TableEntity ToEntity()
+    {
+        var entity = new TableEntity(OrderId, OrderRows.ReminderKey(ReminderId))
+        {
+            ["Kind"] = Kind.ToWire(),
+            ["Step"] = Step,
+            ["Audience"] = Audience == Audience.Merchant ? "merchant" : "buyer",
+            ["Transactional"] = Transactional,
+            ["PlannedFor"] = PlannedFor,
+            ["DueAt"] = DueAt,
+            ["Status"] = Status,
+            ["Attempt"] = Attempt,
+            ["Channel"] = Channel?.ToWire(),
+            ["ClaimedAt"] = ClaimedAt,
+            ["EnqueuedAt"] = EnqueuedAt,
+            ["SentAt"] = SentAt,
+            ["ProviderMessageId"] = ProviderMessageId,
+            ["Reason"] = Reason,
+            ["FailedChannels"] = FailedChannels,
+        };
+        entity.ETag = ETag;
+        return entity;
+    }
+
+    public static ReminderRow FromEntity(TableEntity e)
+    {
+        WireNames.TryParseReminderKind(e.GetString("Kind"), out var kind);
+        Channel? channel = WireNames.TryParseChannel(e.GetString("Channel"), out var c) ? c : null;
+        return new ReminderRow(
+            e.PartitionKey,
+            e.RowKey[OrderRows.ReminderPrefix.Length..],
+            kind,
+            e.GetInt32("Step") ?? 1,
+            e.GetString("Audience") == "merchant" ? Audience.Merchant : Audience.Buyer,
+            e.GetBoolean("Transactional") ?? false,
+            e.GetDateTimeOffset("PlannedFor") ?? default,
+            e.GetDateTimeOffset("DueAt") ?? default,
+            e.GetString("Status") ?? ReminderStatus.Planned)
+        {
+            ETag = e.ETag,
+            Channel = channel,
+            Attempt = e.GetInt32("Attempt") ?? 0,
+            ClaimedAt = e.GetDateTimeOffset("ClaimedAt"),
+            EnqueuedAt = e.GetDateTimeOffset("EnqueuedAt"),
+            SentAt = e.GetDateTimeOffset("SentAt"),
+            ProviderMessageId = e.GetString("ProviderMessageId"),
+            Reason = e.GetString("Reason"),
+            FailedChannels = e.GetString("FailedChannels"),
+        };
+    }
+}
+
+/// <summary>What happened to an order, as shown on GET /api/orders/{id}: <see cref="Type"/> is one of <see cref="TimelineTypes"/>.</summary>
+public sealed record TimelineEntry(DateTimeOffset At, string Type)
+{
+    public string? EventType { get; init; }
+    public string? Kind { get; init; }
+    public string? ReminderId { get; init; }
+    public string? Channel { get; init; }
+    public string? Reason { get; init; }
+    public DateTimeOffset? Until { get; init; }
+    public string? Detail { get; init; }
+
+    public TableEntity ToEntity(string orderId, int sequence, string salt) => new(orderId, OrderRows.TimelineKey(At, sequence, salt))
+    {
+        ["At"] = At,
+        ["Type"] = Type,
+        ["EventType"] = EventType,
+        ["Kind"] = Kind,
+        ["ReminderId"] = ReminderId,
+        ["Channel"] = Channel,
+        ["Reason"] = Reason,
+        ["Until"] = Until,
+        ["Detail"] = Detail,
+    };
+
+    public static TimelineEntry FromEntity(TableEntity e) => new(e.GetDateTimeOffset("At") ?? default, e.GetString("Type") ?? "")
+    {
+        EventType = e.GetString("EventType"),
+        Kind = e.GetString("Kind"),
+        ReminderId = e.GetString("ReminderId"),
+        Channel = e.GetString("Channel"),
+        Reason = e.GetString("Reason"),
+        Until = e.GetDateTimeOffset("Until"),
+        Detail = e.GetString("Detail"),
+    };
+
+    public static TimelineEntry ForReminder(DateTimeOffset at, string type, ReminderRow reminder) =>
+        new(at, type) { Kind = reminder.Kind.ToWire(), ReminderId = reminder.ReminderId };
+}
+
+public static class TimelineTypes
+{
+    public const string EventApplied = "event_applied";
+    public const string EventIgnored = "event_ignored";
+    public const string ReminderPlanned = "reminder_planned";
+    public const string ReminderVoided = "reminder_voided";
+    public const string Enqueued = "enqueued";
+    public const string Deferred = "deferred";
+    public const string Suppressed = "suppressed";
+    public const string Sent = "sent";
+    public const string Failed = "failed";
+}

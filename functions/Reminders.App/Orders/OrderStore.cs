@@ -1,0 +1,214 @@
+using Azure;
+using Reminders.Core;
+using Reminders.Core.Orders;
+using Reminders.Core.Planning;
+using Reminders.Core.Settings;
+using Reminders.Storage;
+
+namespace Reminders.App.Orders;
+
+/// <summary>What storing an event did.</summary>
+public abstract record ApplyOutcome
+{
+    private ApplyOutcome() { }
+
+    /// <summary>The event was new and is now stored with the order's new state and plan.</summary>
+    public sealed record Applied(Order Order, IReadOnlyList<ReminderRow> Planned) : ApplyOutcome;
+
+    /// <summary>This webhook-id was stored before; nothing changed.</summary>
+    public sealed record AlreadyApplied(string OrderId) : ApplyOutcome;
+}
+
+/// <summary>An order as read back: its facts, its reminders and its timeline.</summary>
+public sealed record OrderSnapshot(Order Order, ETag ETag, IReadOnlyList<ReminderRow> Reminders, IReadOnlyList<TimelineEntry> Timeline);
+
+/// <summary>
+/// Keeps orders in the Orders table, one partition per order. An event's idempotency row, the order's new facts,
+/// its re-planned reminders and the timeline entries are written in one entity group transaction; the order row's
+/// ETag makes concurrent events on one order retry rather than overwrite each other.
+/// </summary>
+public sealed class OrderStore(ReminderStorage storage, ReminderIndex index, TimeProvider time)
+{
+    private const int MaxAttempts = 20;
+
+    public async Task<ApplyOutcome> ApplyAsync(OrderEvent e, ReminderSettings settings, CancellationToken cancellationToken)
+    {
+        await storage.EnsureReadyAsync(cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var eventRow = await storage.Orders.GetEntityIfExistsAsync(e.OrderId, OrderRows.EventKey(e.EventId), ["PartitionKey"], cancellationToken);
+            if (eventRow.HasValue) return new ApplyOutcome.AlreadyApplied(e.OrderId);
+
+            var current = await storage.Orders.GetEntityIfExistsAsync(e.OrderId, OrderRows.OrderKey, cancellationToken: cancellationToken);
+            var before = current.HasValue ? OrderRows.ToOrder(current.Value!) : Order.New(e.OrderId);
+            var after = before.Apply(e);
+            var reminders = await ReadRemindersAsync(e.OrderId, cancellationToken);
+            var now = time.GetUtcNow();
+            var changes = Replan(after, reminders, settings);
+
+            // The index entries go first: a crash after them leaves stray entries a sweep discards, never a
+            // planned reminder that no sweep would find.
+            foreach (var row in changes.Planned)
+            {
+                await index.AddAsync(new IndexEntry(ReminderIndex.SweepOf(row.Kind), row.OrderId, row.ReminderId, row.DueAt), cancellationToken);
+            }
+
+            var salt = OrderRows.EventKey(e.EventId)[OrderRows.EventPrefix.Length..][..8];
+            var actions = new List<TableTransactionAction>
+            {
+                new(TableTransactionActionType.Add,
+                    OrderRows.EventEntity(e.OrderId, e.EventId, e.Type.ToWire(), e.OccurredAt, now, "applied")),
+                current.HasValue
+                    ? new(TableTransactionActionType.UpdateReplace, OrderRows.ToEntity(after, now), current.Value!.ETag)
+                    : new(TableTransactionActionType.Add, OrderRows.ToEntity(after, now)),
+            };
+            var timeline = new List<TimelineEntry>
+            {
+                new(now, TimelineTypes.EventApplied) { EventType = e.Type.ToWire(), Detail = $"state {before.State.ToWire()} -> {after.State.ToWire()}" },
+            };
+            foreach (var row in changes.Planned)
+            {
+                actions.Add(row.ETag == default
+                    ? new(TableTransactionActionType.Add, row.ToEntity())
+                    : new(TableTransactionActionType.UpdateReplace, row.ToEntity(), row.ETag));
+                timeline.Add(TimelineEntry.ForReminder(now, TimelineTypes.ReminderPlanned, row) with { Until = row.DueAt });
+            }
+            foreach (var row in changes.Voided)
+            {
+                actions.Add(new(TableTransactionActionType.UpdateReplace, row.ToEntity(), row.ETag));
+                timeline.Add(TimelineEntry.ForReminder(now, TimelineTypes.ReminderVoided, row) with { Reason = row.Reason });
+            }
+            actions.AddRange(timeline.Select((t, i) => new TableTransactionAction(TableTransactionActionType.Add, t.ToEntity(e.OrderId, i, salt))));
+
+            try
+            {
+                await storage.Orders.SubmitTransactionAsync(actions, cancellationToken);
+                return new ApplyOutcome.Applied(after, changes.Planned);
+            }
+            catch (TableTransactionFailedException failed) when (failed.Status is 409 or 412 && attempt < MaxAttempts)
+            {
+                // 409 on the event row: a copy of this webhook won the race; the next round answers AlreadyApplied.
+                // 409 on the order row or 412 anywhere: another event changed the order; apply ours to the new state.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), time, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Records an event of a type this service does not act on, so the sender stops retrying and operators see it.</summary>
+    public async Task RecordIgnoredAsync(string webhookId, string type, DateTimeOffset occurredAt, string? orderId, CancellationToken cancellationToken)
+    {
+        await storage.EnsureReadyAsync(cancellationToken);
+        var partition = orderId ?? OrderRows.UnroutedPartition;
+        var now = time.GetUtcNow();
+        var salt = OrderRows.EventKey(webhookId)[OrderRows.EventPrefix.Length..][..8];
+        try
+        {
+            await storage.Orders.SubmitTransactionAsync(
+            [
+                new(TableTransactionActionType.Add, OrderRows.EventEntity(partition, webhookId, type, occurredAt, now, "ignored")),
+                new(TableTransactionActionType.Add,
+                    new TimelineEntry(now, TimelineTypes.EventIgnored) { EventType = type, Reason = "unknown_event_type" }.ToEntity(partition, 0, salt)),
+            ], cancellationToken);
+        }
+        catch (TableTransactionFailedException failed) when (failed.Status == 409)
+        {
+            // Recorded already: a replay.
+        }
+    }
+
+    public async Task<OrderSnapshot?> GetAsync(string orderId, CancellationToken cancellationToken)
+    {
+        await storage.EnsureReadyAsync(cancellationToken);
+        TableEntity? orderRow = null;
+        var reminders = new List<ReminderRow>();
+        var timeline = new List<TimelineEntry>();
+        await foreach (var entity in storage.Orders.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {orderId}"), cancellationToken: cancellationToken))
+        {
+            if (entity.RowKey == OrderRows.OrderKey) orderRow = entity;
+            else if (entity.RowKey.StartsWith(OrderRows.ReminderPrefix, StringComparison.Ordinal)) reminders.Add(ReminderRow.FromEntity(entity));
+            else if (entity.RowKey.StartsWith(OrderRows.TimelinePrefix, StringComparison.Ordinal)) timeline.Add(TimelineEntry.FromEntity(entity));
+        }
+        return orderRow is null ? null : new OrderSnapshot(OrderRows.ToOrder(orderRow), orderRow.ETag, reminders, timeline);
+    }
+
+    public async Task<(Order Order, ETag ETag)?> GetOrderAsync(string orderId, CancellationToken cancellationToken)
+    {
+        var row = await storage.Orders.GetEntityIfExistsAsync(orderId, OrderRows.OrderKey, cancellationToken: cancellationToken);
+        return row.HasValue ? (OrderRows.ToOrder(row.Value!), row.Value!.ETag) : null;
+    }
+
+    public async Task<ReminderRow?> GetReminderAsync(string orderId, string reminderId, CancellationToken cancellationToken)
+    {
+        var row = await storage.Orders.GetEntityIfExistsAsync(orderId, OrderRows.ReminderKey(reminderId), cancellationToken: cancellationToken);
+        return row.HasValue ? ReminderRow.FromEntity(row.Value!) : null;
+    }
+
+    public async Task<IReadOnlyList<ReminderRow>> ReadRemindersAsync(string orderId, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {orderId} and RowKey ge {OrderRows.ReminderPrefix} and RowKey lt {"reminder}"}");
+        var rows = new List<ReminderRow>();
+        await foreach (var entity in storage.Orders.QueryAsync(filter, cancellationToken: cancellationToken)) rows.Add(ReminderRow.FromEntity(entity));
+        return rows;
+    }
+
+    /// <summary>
+    /// Writes a reminder's new row and its timeline entries in one transaction, conditional on the row's ETag.
+    /// Returns the row's new ETag, or null when someone else changed the row first.
+    /// </summary>
+    public async Task<ETag?> UpdateReminderAsync(ReminderRow row, IReadOnlyList<TimelineEntry> timeline, CancellationToken cancellationToken)
+    {
+        var salt = Guid.NewGuid().ToString("N")[..8];
+        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, row.ToEntity(), row.ETag) };
+        actions.AddRange(timeline.Select((t, i) => new TableTransactionAction(TableTransactionActionType.Add, t.ToEntity(row.OrderId, i, salt))));
+        try
+        {
+            var responses = await storage.Orders.SubmitTransactionAsync(actions, cancellationToken);
+            return responses.Value[0].Headers.ETag
+                ?? (await storage.Orders.GetEntityAsync(row.OrderId, OrderRows.ReminderKey(row.ReminderId), cancellationToken: cancellationToken)).Value.ETag;
+        }
+        catch (TableTransactionFailedException failed) when (failed.Status is 412 or 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Adds timeline entries that belong to no reminder row change.</summary>
+    public async Task AddTimelineAsync(string orderId, IReadOnlyList<TimelineEntry> timeline, CancellationToken cancellationToken)
+    {
+        var salt = Guid.NewGuid().ToString("N")[..8];
+        await storage.Orders.SubmitTransactionAsync(
+            timeline.Select((t, i) => new TableTransactionAction(TableTransactionActionType.Add, t.ToEntity(orderId, i, salt))), cancellationToken);
+    }
+
+    private sealed record PlanChanges(IReadOnlyList<ReminderRow> Planned, IReadOnlyList<ReminderRow> Voided);
+
+    /// <summary>
+    /// New plan entries become planned rows; pending rows whose planned time moved are re-planned; pending rows
+    /// no longer in the plan are voided (once paid, no payment reminder may go out). Rows already on their way
+    /// or finished are left alone: the sender re-checks the order before it sends.
+    /// </summary>
+    private static PlanChanges Replan(Order order, IReadOnlyList<ReminderRow> existing, ReminderSettings settings)
+    {
+        var plan = ReminderPlanner.Plan(order, settings);
+        var byId = existing.ToDictionary(r => r.ReminderId, StringComparer.Ordinal);
+        var planned = new List<ReminderRow>();
+        foreach (var entry in plan)
+        {
+            if (!byId.TryGetValue(entry.ReminderId, out var row))
+            {
+                planned.Add(ReminderRow.Planned(order.OrderId, entry));
+            }
+            else if (row.Status == ReminderStatus.Planned && row.PlannedFor != entry.DueAt)
+            {
+                planned.Add(row with { PlannedFor = entry.DueAt, DueAt = entry.DueAt });
+            }
+        }
+        var planIds = plan.Select(p => p.ReminderId).ToHashSet(StringComparer.Ordinal);
+        var voided = existing
+            .Where(r => ReminderStatus.IsPending(r.Status) && !planIds.Contains(r.ReminderId))
+            .Select(r => r with { Status = ReminderStatus.Voided, Reason = $"order is {order.State.ToWire()}" })
+            .ToList();
+        return new PlanChanges(planned, voided);
+    }
+}
