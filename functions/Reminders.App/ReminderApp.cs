@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Reminders.App.Buyers;
 using Reminders.App.Dispatch;
 using Reminders.App.Hosting;
@@ -14,7 +15,8 @@ public static class ReminderApp
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.Configuration.AddFunctionsSettings(builder.Environment.ContentRootPath);
+        builder.Configuration.AddFunctionsSettings(builder.Environment.ContentRootPath, builder.Environment.EnvironmentName);
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection(FunctionsConfiguration.HostSection + ":logging"));
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls("http://localhost:7071");

@@ -14,9 +14,12 @@ public static class FunctionsConfiguration
 {
     public const string HostSection = "AzureFunctionsJobHost";
 
-    public static void AddFunctionsSettings(this ConfigurationManager configuration, string contentRoot)
+    /// <summary>Tests run in this environment, where a developer's local.settings.json must not leak in.</summary>
+    public const string TestingEnvironment = "Testing";
+
+    public static void AddFunctionsSettings(this ConfigurationManager configuration, string contentRoot, string environmentName)
     {
-        var localSettings = FindFile("local.settings.json", contentRoot);
+        var localSettings = environmentName == TestingEnvironment ? null : FindFile("local.settings.json", contentRoot);
         if (localSettings is not null)
         {
             configuration.Sources.Insert(0, new LocalSettingsSource(localSettings));

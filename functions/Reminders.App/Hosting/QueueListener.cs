@@ -157,8 +157,7 @@ internal sealed partial class QueueListener
 
             if (first != run)
             {
-                LogAbandoned(_logger, _function.Name, message.MessageId);
-                await SetVisibleAfterAsync(message.MessageId, receipt, TimeSpan.Zero).ConfigureAwait(false);
+                await _queue.DeleteMessageAsync(message.MessageId, receipt.Value, CancellationToken.None).ConfigureAwait(false);
                 return;
             }
 
