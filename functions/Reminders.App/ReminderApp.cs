@@ -16,6 +16,7 @@ public static class ReminderApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration.AddFunctionsSettings(builder.Environment.ContentRootPath, builder.Environment.EnvironmentName);
+        builder.Configuration.AddSettingDefaults();
         builder.Logging.AddConfiguration(builder.Configuration.GetSection(FunctionsConfiguration.HostSection + ":logging"));
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
@@ -40,11 +41,13 @@ public static class ReminderApp
         services.AddSingleton<ReminderDispatcher>();
         services.AddSingleton<WebhookReceiver>();
         services.AddHttpFunctions(typeof(ReminderApp).Assembly);
+        services.AddTriggerHost(builder.Configuration, typeof(ReminderApp).Assembly);
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHttpFunctions(typeof(ReminderApp).Assembly);
+        app.MapAdminInvoke();
         return app;
     }
 }

@@ -33,6 +33,17 @@ public static class FunctionsConfiguration
         }
     }
 
+    /// <summary>Defaults of settings the design gives one for, below every other source.</summary>
+    public static void AddSettingDefaults(this ConfigurationManager configuration)
+    {
+        var defaults = new Dictionary<string, string?>();
+        foreach (var sweep in new[] { "PaymentDue", "ConfirmReceipt", "PayLater", "Settlement", "Refund" })
+        {
+            defaults[$"Sweeps:{sweep}:Schedule"] = "0 */1 * * * *";
+        }
+        configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = defaults });
+    }
+
     /// <summary>The current directory first (run.sh runs from the repository root), then up from the app.</summary>
     private static string? FindFile(string name, string contentRoot)
     {

@@ -13,8 +13,6 @@ namespace Reminders.App.Hosting;
 /// </summary>
 internal sealed partial class QueueListener
 {
-    public static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
-
     private readonly QueueFunctionDefinition _function;
     private readonly QueueServiceClient _service;
     private readonly QueueClient _queue;
@@ -38,7 +36,7 @@ internal sealed partial class QueueListener
         _options = options;
         _scopes = scopes;
         _time = time;
-        _backoff = new PollingBackoff(MinPollingInterval, options.MaxPollingInterval, random);
+        _backoff = new PollingBackoff(QueueTriggerOptions.MinPollingInterval, options.MaxPollingInterval, random);
         _logger = logger;
     }
 
@@ -157,7 +155,8 @@ internal sealed partial class QueueListener
 
             if (first != run)
             {
-                await _queue.DeleteMessageAsync(message.MessageId, receipt.Value, CancellationToken.None).ConfigureAwait(false);
+                LogAbandoned(_logger, _function.Name, message.MessageId);
+                await SetVisibleAfterAsync(message.MessageId, receipt, TimeSpan.Zero).ConfigureAwait(false);
                 return;
             }
 
