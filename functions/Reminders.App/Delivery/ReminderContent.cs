@@ -1,0 +1,77 @@
+using Reminders.App.Orders;
+using Reminders.Core;
+using Reminders.Core.Notifications;
+using Reminders.Core.Orders;
+using Reminders.Core.Planning;
+using Reminders.Core.Settings;
+using Reminders.Core.Templates;
+
+namespace Reminders.App.Delivery;
+
+/// <summary>Renders a reminder row of an order into the words of its message, in the reader's locale.</summary>
+public sealed class ReminderContent(ReminderSettings settings, MerchantDirectory merchants)
+{
+    /// <summary>The buyer's message on <paramref name="channel"/>: in the buyer's locale, the merchant's default locale as fallback.</summary>
+    public RenderedMessage ForBuyer(Order order, ReminderRow reminder, Channel channel)
+    {
+        var merchant = merchants.For(order.MerchantId);
+        var model = Model(order, reminder, merchant, order.Buyer?.TimeZone ?? settings.DefaultTimeZone) with
+        {
+            Audience = reminder.Kind == ReminderKind.RefundStalled ? MessageAudience.Buyer : null,
+        };
+        return ReminderTemplates.Render(reminder.Kind, channel, order.Buyer?.Locale, model, merchant.Locale);
+    }
+
+    /// <summary>The merchant's alert, in the merchant's locale; the buyer appears only masked.</summary>
+    public RenderedMessage ForMerchant(Order order, ReminderRow reminder)
+    {
+        var merchant = merchants.For(order.MerchantId);
+        var model = Model(order, reminder, merchant, settings.DefaultTimeZone) with
+        {
+            Audience = MessageAudience.Merchant,
+            BuyerLabel = MaskedBuyerLabel(order.Buyer),
+        };
+        return ReminderTemplates.Render(reminder.Kind, Channel.Email, merchant.Locale, model, merchant.Locale);
+    }
+
+    /// <summary>"b-1 (+86138****8000)": the buyer id and one masked contact.</summary>
+    public static string MaskedBuyerLabel(BuyerDetails? buyer)
+    {
+        if (buyer is null) return "-";
+        var contact = buyer.Phone is not null ? ContactMasking.MaskPhone(buyer.Phone)
+            : buyer.Email is not null ? ContactMasking.MaskEmail(buyer.Email)
+            : null;
+        return contact is null ? buyer.Id : $"{buyer.Id} ({contact})";
+    }
+
+    private TemplateModel Model(Order order, ReminderRow reminder, MerchantProfile merchant, string timeZone)
+    {
+        var failure = reminder.Kind == ReminderKind.PaymentFailed
+            ? order.PaymentFailures.FirstOrDefault(f => ReminderIds.PaymentFailed(f.EventId) == reminder.ReminderId)
+            : null;
+        return new TemplateModel
+        {
+            OrderId = order.OrderId,
+            MerchantName = merchant.DisplayName,
+            Amount = new Core.Templates.Money(order.Amount?.Value ?? 0m, order.Amount?.Currency ?? "CNY"),
+            Link = failure?.RetryUrl ?? merchant.OrderLink(order.OrderId),
+            DueAt = DeadlineOf(order, reminder.Kind),
+            TimeZoneId = timeZone,
+            PaymentFailureCode = failure?.Reason,
+            RefundStatus = reminder.Kind == ReminderKind.RefundStalled
+                ? order.RefundFailedAt is not null ? RefundStatus.Failed : RefundStatus.Requested
+                : null,
+        };
+    }
+
+    /// <summary>The deadline a message of <paramref name="kind"/> is about.</summary>
+    private DateTimeOffset? DeadlineOf(Order order, ReminderKind kind) => kind switch
+    {
+        ReminderKind.PaymentDue or ReminderKind.PaymentWindowExpired => order.CreatedAt + settings.PaymentDueWindow,
+        ReminderKind.ConfirmReceipt or ReminderKind.AutoConfirmDue => order.DeliveredAt + settings.ConfirmReceiptAutoConfirmAfter,
+        ReminderKind.PayLaterDue => order.PayLaterDueAt,
+        ReminderKind.SettlementMissing => order.PaidAt + settings.SettlementWindow,
+        ReminderKind.RefundStalled => order.RefundStartedAt + settings.RefundWindow,
+        _ => null,
+    };
+}

@@ -1,0 +1,251 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Reminders.App.Buyers;
+using Reminders.App.Dispatch;
+using Reminders.App.Hosting;
+using Reminders.App.Orders;
+using Reminders.Channels;
+using Reminders.Core;
+using Reminders.Core.Notifications;
+using Reminders.Core.Orders;
+using Reminders.Core.Planning;
+using Reminders.Core.Settings;
+using Reminders.Core.Templates;
+using Reminders.Core.Throttling;
+
+namespace Reminders.App.Delivery;
+
+/// <summary>
+/// Sends one buyer reminder from a channel queue. Right before sending it reads the reminder row and the order
+/// again: a finished row or a stale copy is not sent; a reminder the order no longer calls for is suppressed
+/// (order_state); an opted-out buyer or contact is suppressed (opted_out). It then claims the row, renders the
+/// message in the buyer's locale, calls the provider and records the outcome. A transient failure puts the row
+/// back and asks the host to retry; a permanent one falls back to the next channel, or fails the reminder.
+/// </summary>
+public sealed partial class ReminderDelivery(
+    OrderStore orders,
+    BuyerStore buyers,
+    ReminderStorage storage,
+    ReminderSettings settings,
+    ReminderContent content,
+    ChannelSenders senders,
+    UnsubscribeLinks unsubscribe,
+    BadContactNotes badContacts,
+    DeliveryRecorder recorder,
+    TimeProvider time,
+    ILogger<ReminderDelivery> logger)
+{
+    private const int MaxRounds = 10;
+
+    public async Task<DeliveryOutcome> DeliverAsync(Channel channel, QueueTriggerMessage queued, CancellationToken cancellationToken)
+    {
+        var message = DeliveryRecorder.Parse(queued);
+        await storage.EnsureReadyAsync(cancellationToken);
+        var wire = channel.ToWire();
+        for (var round = 1; ; round++)
+        {
+            var row = await orders.GetReminderAsync(message.OrderId, message.ReminderId, cancellationToken);
+            switch (DeliveryRecorder.Check(row, message, time.GetUtcNow()))
+            {
+                case RowCheck.Skip skip:
+                    LogSkipped(logger, message.OrderId, message.ReminderId, wire, skip.Why);
+                    return DeliveryOutcome.Skipped;
+                case RowCheck.Wait wait:
+                    throw new RetryAfterException(wait.Delay, $"Reminder {message.OrderId}/{message.ReminderId} is being sent by another copy.");
+            }
+            var reminder = row!;
+            var found = await orders.GetOrderAsync(message.OrderId, cancellationToken);
+            if (found is not { } current || reminder.Audience != Audience.Buyer)
+            {
+                LogSkipped(logger, message.OrderId, message.ReminderId, wire, "no order, or not a buyer reminder");
+                return DeliveryOutcome.Skipped;
+            }
+            var order = current.Order;
+
+            if (!ReminderRelevance.IsStillDue(order, reminder.ReminderId, settings))
+            {
+                if (await recorder.SuppressAsync(reminder, wire, "order_state", $"the order is {order.State.ToWire()}; the reminder no longer applies", cancellationToken))
+                {
+                    return DeliveryOutcome.Suppressed;
+                }
+                continue;
+            }
+
+            var buyer = order.Buyer;
+            var contact = buyer is null ? null : BuyerContacts.For(buyer, channel);
+            var profile = buyer is null ? null : await buyers.GetAsync(buyer.Id, cancellationToken);
+            if (profile is not null && await IsOptedOutAsync(profile, channel, contact, cancellationToken))
+            {
+                if (await recorder.SuppressAsync(reminder, wire, ThrottleReasons.OptedOut, $"the buyer opted out of {wire}", cancellationToken))
+                {
+                    return DeliveryOutcome.Suppressed;
+                }
+                continue;
+            }
+
+            var claimed = await recorder.ClaimAsync(reminder, message, channel, cancellationToken);
+            if (claimed is null)
+            {
+                if (round < MaxRounds) continue;
+                LogSkipped(logger, message.OrderId, message.ReminderId, wire, "the row kept changing");
+                return DeliveryOutcome.Skipped;
+            }
+
+            if (buyer is null || contact is null)
+            {
+                return await FallBackAsync(order, claimed, channel, $"no {wire} contact", cancellationToken);
+            }
+            if (profile!.IsBad(channel, contact))
+            {
+                return await FallBackAsync(order, claimed, channel, $"the {wire} contact was marked bad", cancellationToken);
+            }
+
+            DeliveryResult result;
+            string provider;
+            try
+            {
+                (result, provider) = await SendAsync(order, claimed, channel, buyer, contact, cancellationToken);
+            }
+            catch
+            {
+                await recorder.ReleaseAsync(claimed);
+                throw;
+            }
+
+            switch (result)
+            {
+                case DeliveryResult.Sent sent:
+                    await recorder.RecordSentAsync(claimed, wire, provider, sent.ProviderMessageId, cancellationToken);
+                    return DeliveryOutcome.Sent;
+                case DeliveryResult.TransientFailure transient:
+                    throw await recorder.RecordTransientAsync(claimed, wire, $"{provider} {transient.Reason}", transient.RetryAfter, queued.DequeueCount, cancellationToken);
+                case DeliveryResult.PermanentFailure permanent:
+                    if (permanent.ContactInvalid)
+                    {
+                        await buyers.MarkContactBadAsync(buyer.Id, channel, contact, cancellationToken);
+                        await badContacts.NoteAsync(buyer.Id, channel, contact, $"{provider}: {permanent.Reason}", cancellationToken);
+                    }
+                    return await FallBackAsync(order, claimed, channel,
+                        $"{provider} {permanent.Reason}" + (permanent.ContactInvalid ? " (contact marked bad)" : ""), cancellationToken);
+                default:
+                    throw new InvalidOperationException("Unknown delivery result.");
+            }
+        }
+    }
+
+    private async Task<bool> IsOptedOutAsync(BuyerProfile profile, Channel channel, string? contact, CancellationToken cancellationToken) =>
+        profile.OptedOut.Contains(channel)
+        || (contact is not null && await buyers.IsContactOptedOutAsync(channel, contact, cancellationToken));
+
+    private async Task<(DeliveryResult Result, string Provider)> SendAsync(
+        Order order, ReminderRow reminder, Channel channel, BuyerDetails buyer, string contact, CancellationToken cancellationToken)
+    {
+        var label = new OutboxLabel(order.OrderId, reminder.Kind.ToWire(), channel.ToWire());
+        var rendered = content.ForBuyer(order, reminder, channel);
+        switch (channel)
+        {
+            case Channel.Sms:
+            {
+                var sender = senders.Sms(label);
+                return (await sender.SendAsync(new SmsMessage(contact, rendered.Text), cancellationToken), sender.Provider);
+            }
+            case Channel.Email:
+            {
+                var sender = senders.Email(label);
+                return (await sender.SendAsync(WithUnsubscribe(rendered, contact, buyer.Id), cancellationToken), sender.Provider);
+            }
+            case Channel.Push:
+            {
+                var sender = senders.Push(label);
+                var data = new Dictionary<string, string> { ["orderId"] = order.OrderId, ["kind"] = reminder.Kind.ToWire(), ["reminderId"] = reminder.ReminderId };
+                return (await sender.SendAsync(new PushMessage(contact, rendered.Subject, rendered.Text, data), cancellationToken), sender.Provider);
+            }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(channel), channel, null);
+        }
+    }
+
+    /// <summary>The email with its signed unsubscribe link in the text, the HTML and the RFC 8058 headers.</summary>
+    private EmailMessage WithUnsubscribe(RenderedMessage rendered, string to, string buyerId)
+    {
+        var link = unsubscribe.LinkFor(buyerId).AbsoluteUri;
+        var words = rendered.Locale == TemplateLocales.ChineseSimplified ? "退订邮件提醒" : "Unsubscribe from these emails";
+        var text = rendered.Text.TrimEnd('\n') + $"\n\n{words}: {link}\n";
+        var html = rendered.Html;
+        if (html is not null)
+        {
+            var footer = $"<p style=\"color:#888;font-size:12px\"><a href=\"{WebUtility.HtmlEncode(link)}\">{WebUtility.HtmlEncode(words)}</a></p>\n";
+            var end = html.LastIndexOf("</body>", StringComparison.OrdinalIgnoreCase);
+            html = end >= 0 ? html.Insert(end, footer) : html + footer;
+        }
+        return new EmailMessage(to, rendered.Subject, text, html, unsubscribe.HeadersFor(buyerId));
+    }
+
+    /// <summary>
+    /// After a permanent failure on <paramref name="failedChannel"/>: the next usable channel gets a new message
+    /// (attempt + 1), enqueued before the row records it; with none left the reminder fails.
+    /// </summary>
+    private async Task<DeliveryOutcome> FallBackAsync(Order order, ReminderRow claimed, Channel failedChannel, string reason, CancellationToken cancellationToken)
+    {
+        var failedBefore = ParseChannels(claimed.FailedChannels);
+        var failedNow = new HashSet<Channel>(failedBefore) { failedChannel };
+        var failedChannels = string.Join(',', settings.Channels.Where(failedNow.Contains).Select(c => c.ToWire()));
+        var now = time.GetUtcNow();
+        var failedEntry = TimelineEntry.ForReminder(now, TimelineTypes.Failed, claimed) with { Channel = failedChannel.ToWire(), Reason = $"permanent: {reason}" };
+
+        var choice = order.Buyer is { } buyer
+            ? await ChooseNextAsync(buyer, failedChannel, failedBefore, cancellationToken)
+            : new ChannelChoice(null, []);
+        if (choice.Channel is not { } next)
+        {
+            var failed = claimed with { Status = ReminderStatus.Failed, FailedChannels = failedChannels, Reason = reason, ClaimedAt = null };
+            await recorder.WriteAsync(failed, [failedEntry with { Detail = $"no channel left ({choice.SuppressReason})" }], cancellationToken);
+            return DeliveryOutcome.Failed;
+        }
+
+        var queue = ReminderDispatcher.QueueFor(next);
+        var nextMessage = new ReminderMessage(claimed.OrderId, claimed.ReminderId, claimed.Attempt + 1);
+        await storage.Queue(queue).SendMessageAsync(nextMessage.ToJson(), cancellationToken: cancellationToken);
+        var moved = claimed with
+        {
+            Status = ReminderStatus.Enqueued,
+            Channel = next,
+            Attempt = nextMessage.Attempt,
+            FailedChannels = failedChannels,
+            ClaimedAt = null,
+            EnqueuedAt = now,
+            Reason = "fallback",
+        };
+        var enqueuedEntry = TimelineEntry.ForReminder(now, TimelineTypes.Enqueued, moved) with
+        {
+            Channel = next.ToWire(),
+            Reason = "fallback",
+            Detail = $"{queue} after {failedChannel.ToWire()} failed",
+        };
+        await recorder.WriteAsync(moved, [failedEntry with { Detail = $"falling back to {next.ToWire()}" }, enqueuedEntry], cancellationToken);
+        return DeliveryOutcome.FellBack;
+    }
+
+    private async Task<ChannelChoice> ChooseNextAsync(BuyerDetails buyer, Channel failedChannel, IReadOnlySet<Channel> failedBefore, CancellationToken cancellationToken)
+    {
+        var profile = await buyers.GetAsync(buyer.Id, cancellationToken);
+        var contacts = new Dictionary<Channel, ContactStatus>();
+        var optedOut = profile.OptedOut.ToHashSet();
+        foreach (var (channel, contact) in BuyerContacts.All(buyer))
+        {
+            if (contact is null) continue;
+            contacts[channel] = profile.IsBad(channel, contact) ? ContactStatus.MarkedBad : ContactStatus.Available;
+            if (await buyers.IsContactOptedOutAsync(channel, contact, cancellationToken)) optedOut.Add(channel);
+        }
+        return ChannelChooser.ChooseAfterPermanentFailure(settings.Channels, contacts, optedOut, failedChannel, failedBefore);
+    }
+
+    private static HashSet<Channel> ParseChannels(string? names) =>
+        (names ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(n => WireNames.TryParseChannel(n, out var c) ? (Channel?)c : null)
+            .OfType<Channel>()
+            .ToHashSet();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reminder {OrderId}/{ReminderId} on {Channel}: not sent, {Why}")]
+    private static partial void LogSkipped(ILogger logger, string orderId, string reminderId, string channel, string why);
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Reminders.App.Buyers;
+using Reminders.App.Delivery;
+using Reminders.App.Hosting;
+using Reminders.Core;
+using Reminders.Core.Orders;
+
+namespace Reminders.App.Functions;
+
+/// <summary>POST /api/admin/optouts {"buyerId", "channel", "optedOut"}: an operator opts a buyer out of (or back into) a channel.</summary>
+[Function("SetOptOut")]
+[HttpTrigger(AuthorizationLevel.Admin, "POST", Route = "admin/optouts", Summary = "Opt a buyer out of (or back into) a channel")]
+[Tags("Admin")]
+[ProducesResponseType(StatusCodes.Status200OK)]
+[ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+[ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+public sealed class SetOptOut(BuyerStore buyers, BadContactNotes badContacts) : IHttpFunction
+{
+    public async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        JsonElement body;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            body = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return Problems.BadRequest("body", "must be JSON: {\"buyerId\": \"...\", \"channel\": \"sms\", \"optedOut\": true}");
+        }
+        if (body.ValueKind != JsonValueKind.Object) return Problems.BadRequest("body", "must be a JSON object.");
+
+        var buyerId = body.TryGetProperty("buyerId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+        if (!OrderEventParser.IsValidId(buyerId)) return Problems.BadRequest("buyerId", "is required: 1 to 64 characters of A-Z a-z 0-9 . _ : -");
+        var channelName = body.TryGetProperty("channel", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+        if (!WireNames.TryParseChannel(channelName, out var channel)) return Problems.BadRequest("channel", "must be push, sms or email.");
+        if (!body.TryGetProperty("optedOut", out var o) || o.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            return Problems.BadRequest("optedOut", "is required: true or false.");
+        }
+
+        var profile = await buyers.SetOptOutAsync(buyerId!, channel, o.GetBoolean(), cancellationToken);
+        return Results.Ok(BuyerView.From(profile, await badContacts.ListAsync(buyerId!, cancellationToken)));
+    }
+}

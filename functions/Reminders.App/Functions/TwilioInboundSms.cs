@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using Reminders.App.Buyers;
+using Reminders.App.Delivery;
+using Reminders.App.Hosting;
+using Reminders.Core;
+using Reminders.Core.Notifications;
+
+namespace Reminders.App.Functions;
+
+/// <summary>
+/// Twilio's inbound SMS webhook (form-encoded), verified with X-Twilio-Signature against the auth token and the
+/// public URL (Reminders__PublicBaseUrl + path and query). STOP words opt the sending number out of SMS for every
+/// buyer using it; START and UNSTOP opt it back in. Answers empty TwiML: Twilio's own opt-out handling replies.
+/// </summary>
+[Function("TwilioInboundSms")]
+[HttpTrigger(AuthorizationLevel.Anonymous, "POST", Route = "sms/inbound/twilio", Summary = "Twilio inbound SMS webhook: STOP / START keywords")]
+[Tags("Webhooks")]
+[ProducesResponseType<string>(StatusCodes.Status200OK, "text/xml")]
+[ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+public sealed partial class TwilioInboundSms(DeliverySettings settings, BuyerStore buyers, ILogger<TwilioInboundSms> logger) : IHttpFunction
+{
+    public const string EmptyTwiml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
+
+    private static readonly HashSet<string> StopWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "TD", "退订",
+    };
+
+    private static readonly HashSet<string> StartWords = new(StringComparer.OrdinalIgnoreCase) { "START", "UNSTOP" };
+
+    public async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType)
+        {
+            return Problems.UnsupportedMediaType("Twilio posts application/x-www-form-urlencoded.");
+        }
+        var form = await request.ReadFormAsync(cancellationToken);
+        var parameters = form.SelectMany(f => f.Value.Select(v => new KeyValuePair<string, string>(f.Key, v ?? ""))).ToList();
+        var url = settings.PublicBaseUrl.AbsoluteUri.TrimEnd('/') + request.Path + request.QueryString;
+        var signature = request.Headers[TwilioRequestSignature.Header].FirstOrDefault();
+        if (settings.TwilioAuthToken is not { } token || !TwilioRequestSignature.IsValid(token, url, parameters, signature))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden.",
+                detail: "The X-Twilio-Signature header does not match this request (or Channels__Sms__Twilio__AuthToken is not set).");
+        }
+
+        var from = form["From"].FirstOrDefault()?.Trim();
+        var body = form["Body"].FirstOrDefault()?.Trim() ?? "";
+        if (!string.IsNullOrEmpty(from))
+        {
+            if (StopWords.Contains(body))
+            {
+                await buyers.OptOutContactAsync(Channel.Sms, from, cancellationToken);
+                LogOptedOut(logger, ContactMasking.MaskPhone(from));
+            }
+            else if (StartWords.Contains(body))
+            {
+                await buyers.OptInContactAsync(Channel.Sms, from, cancellationToken);
+                LogOptedIn(logger, ContactMasking.MaskPhone(from));
+            }
+        }
+        return Results.Content(EmptyTwiml, "text/xml; charset=utf-8");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SMS STOP from {MaskedPhone}: the number is opted out of SMS")]
+    private static partial void LogOptedOut(ILogger logger, string maskedPhone);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SMS START from {MaskedPhone}: the number is opted in again")]
+    private static partial void LogOptedIn(ILogger logger, string maskedPhone);
+}

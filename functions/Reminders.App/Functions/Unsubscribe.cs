@@ -1,0 +1,46 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Reminders.App.Buyers;
+using Reminders.App.Delivery;
+using Reminders.App.Hosting;
+using Reminders.Core.Notifications;
+
+namespace Reminders.App.Functions;
+
+/// <summary>
+/// The signed unsubscribe link of buyer emails. GET shows a confirmation page with a button; POST (the RFC 8058
+/// one-click POST with body <c>List-Unsubscribe=One-Click</c>, or the page's button) opts the buyer out of email.
+/// A GET never changes anything, so link scanners cannot unsubscribe anyone.
+/// </summary>
+[Function("Unsubscribe")]
+[HttpTrigger(AuthorizationLevel.Anonymous, "GET", "POST", Route = "unsubscribe", Summary = "One-click unsubscribe from reminder emails (RFC 8058)")]
+[Tags("Buyers")]
+[ProducesResponseType<string>(StatusCodes.Status200OK, "text/html")]
+[ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+public sealed class Unsubscribe(UnsubscribeLinks links, BuyerStore buyers) : IHttpFunction
+{
+    public async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var token = request.Query["token"].FirstOrDefault();
+        if (links.TryReadToken(token) is not { } buyerId)
+        {
+            return Problems.BadRequest("token", "is missing, malformed or not signed by this service.");
+        }
+        if (HttpMethods.IsGet(request.Method))
+        {
+            return Page("Unsubscribe from reminder emails?",
+                $"<form method=\"post\" action=\"?token={WebUtility.HtmlEncode(Uri.EscapeDataString(token!))}\">" +
+                "<input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">" +
+                "<p>You will no longer get order reminders by email. 您将不再收到邮件提醒。</p>" +
+                "<button type=\"submit\">Unsubscribe 退订</button></form>");
+        }
+        await buyers.SetOptOutAsync(buyerId, Channel.Email, optedOut: true, cancellationToken);
+        return Page("You are unsubscribed", "<p>You will no longer get order reminders by email. 您已退订邮件提醒。</p>");
+    }
+
+    private static IResult Page(string title, string body) => Results.Content(
+        $"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(title)}</title></head>\n" +
+        $"<body style=\"font-family:Arial,sans-serif\"><h1>{WebUtility.HtmlEncode(title)}</h1>{body}</body></html>\n",
+        "text/html; charset=utf-8");
+}

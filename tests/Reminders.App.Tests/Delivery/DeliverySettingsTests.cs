@@ -1,0 +1,121 @@
+using Microsoft.Extensions.Configuration;
+using Reminders.App.Delivery;
+
+namespace Reminders.App.Tests.Delivery;
+
+/// <summary>Start-up checks of the Channels__*, Merchants__* and unsubscribe settings: every problem names its setting.</summary>
+public sealed class DeliverySettingsTests
+{
+    private static IConfiguration Config(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key.Replace("__", ":", StringComparison.Ordinal), v.Value))
+                .Append(new("Admin:Keys", "admin-key")))
+            .Build();
+
+    [Fact]
+    public void Without_provider_settings_every_channel_uses_the_outbox()
+    {
+        var settings = DeliverySettings.Read(Config());
+        Assert.Equal((ProviderNames.Outbox, ProviderNames.Outbox, ProviderNames.Outbox), (settings.SmsProvider, settings.EmailProvider, settings.PushProvider));
+        Assert.Equal(new Uri("http://localhost:7071"), settings.PublicBaseUrl);
+        Assert.Equal(TimeSpan.FromSeconds(30), settings.HttpTimeout);
+    }
+
+    [Theory]
+    [InlineData("Channels__Sms__Provider", "carrier-pigeon", "Channels__Sms__Provider")]
+    [InlineData("Channels__Email__Provider", "fax", "Channels__Email__Provider")]
+    [InlineData("Channels__Push__Provider", "acs", "Channels__Push__Provider")]
+    [InlineData("Channels__HttpTimeout", "soon", "Channels__HttpTimeout")]
+    [InlineData("Reminders__PublicBaseUrl", "ftp://example.com", "Reminders__PublicBaseUrl")]
+    [InlineData("Unsubscribe__Secret", "short", "Unsubscribe__Secret")]
+    public void A_bad_value_is_refused_naming_its_setting(string key, string value, string named)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => DeliverySettings.Read(Config((key, value))));
+        Assert.Contains(named, error.Message);
+    }
+
+    [Fact]
+    public void A_chosen_provider_needs_its_settings_named_in_the_error_without_secrets()
+    {
+        var twilio = Assert.Throws<InvalidOperationException>(() => DeliverySettings.Read(Config(("Channels__Sms__Provider", "twilio"), ("Channels__Sms__Twilio__AuthToken", "secret-token-value"))));
+        Assert.Contains("Channels__Sms__Twilio__AccountSid", twilio.Message);
+        Assert.Contains("Channels__Sms__Twilio__From", twilio.Message);
+        Assert.DoesNotContain("secret-token-value", twilio.Message);
+
+        var smtp = Assert.Throws<InvalidOperationException>(() => DeliverySettings.Read(Config(("Channels__Email__Provider", "smtp"), ("Channels__Email__Smtp__Port", "many"))));
+        Assert.Contains("Channels__Email__Smtp__Host", smtp.Message);
+        Assert.Contains("Channels__Email__From", smtp.Message);
+        Assert.Contains("Channels__Email__Smtp__Port", smtp.Message);
+
+        var acs = Assert.Throws<InvalidOperationException>(() => DeliverySettings.Read(Config(("Channels__Sms__Provider", "acs"), ("Channels__Email__Provider", "acs"))));
+        Assert.Contains("Channels__Sms__Acs__ConnectionString", acs.Message);
+        Assert.Contains("Channels__Sms__Acs__From", acs.Message);
+        Assert.Contains("Channels__Email__Acs__ConnectionString", acs.Message);
+        Assert.Contains("Channels__Email__Acs__SenderAddress", acs.Message);
+
+        var fcm = Assert.Throws<InvalidOperationException>(() => DeliverySettings.Read(Config(("Channels__Push__Provider", "fcm"), ("Channels__Push__Fcm__ServiceAccountJson", "{}"))));
+        Assert.Contains("Channels__Push__Fcm", fcm.Message);
+    }
+
+    [Fact]
+    public void Complete_provider_settings_are_read()
+    {
+        var settings = DeliverySettings.Read(Config(
+            ("Channels__Sms__Provider", "TWILIO"),
+            ("Channels__Sms__Twilio__AccountSid", "AC1"),
+            ("Channels__Sms__Twilio__AuthToken", "token"),
+            ("Channels__Sms__Twilio__MessagingServiceSid", "MG1"),
+            ("Channels__Email__Provider", "smtp"),
+            ("Channels__Email__From", "Shop <shop@example.com>"),
+            ("Channels__Email__Smtp__Host", "smtp.example.com"),
+            ("Channels__Email__Smtp__Port", "587"),
+            ("Channels__Email__Smtp__User", "user"),
+            ("Channels__Email__Smtp__Password", "pw"),
+            ("Channels__Email__Smtp__StartTls", "true"),
+            ("Channels__HttpTimeout", "00:00:05")));
+        Assert.Equal((ProviderNames.Twilio, ProviderNames.Smtp), (settings.SmsProvider, settings.EmailProvider));
+        Assert.Equal(("AC1", "MG1", "token"), (settings.Twilio!.AccountSid, settings.Twilio.MessagingServiceSid, settings.TwilioAuthToken));
+        Assert.Equal(("smtp.example.com", 587, true), (settings.Smtp!.Host, settings.Smtp.Port, settings.Smtp.StartTls));
+        Assert.Equal(TimeSpan.FromSeconds(5), settings.HttpTimeout);
+    }
+
+    [Fact]
+    public void The_unsubscribe_key_comes_from_its_setting_or_else_from_the_first_admin_key()
+    {
+        var derived = DeliverySettings.Read(Config()).UnsubscribeKey;
+        Assert.Equal(32, derived.Length);
+        Assert.NotEqual(System.Text.Encoding.UTF8.GetBytes("admin-key"), derived);
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes("a-secret-of-at-least-16"), DeliverySettings.Read(Config(("Unsubscribe__Secret", "a-secret-of-at-least-16"))).UnsubscribeKey);
+
+        var none = new ConfigurationBuilder().Build();
+        Assert.Contains("Unsubscribe__Secret", Assert.Throws<InvalidOperationException>(() => DeliverySettings.Read(none)).Message);
+    }
+
+    [Fact]
+    public void Merchants_fall_back_to_the_default_merchant_and_bad_merchant_settings_are_named()
+    {
+        var secret = "whsec_" + Convert.ToBase64String(new byte[24]);
+        var merchants = MerchantDirectory.Read(Config(
+            ("Merchants__Default__AlertEmail", "ops@market.example.com"),
+            ("Merchants__Default__Locale", "zh-CN"),
+            ("Merchants__m-1__Name", "Acme"),
+            ("Merchants__m-1__WebhookUrl", "https://acme.example.com/hooks"),
+            ("Merchants__m-1__WebhookSecret", secret)));
+        var acme = merchants.For("m-1");
+        Assert.Equal(("Acme", "ops@market.example.com", "zh-CN"), (acme.DisplayName, acme.AlertEmail, acme.Locale));
+        Assert.Equal(new Uri("https://acme.example.com/hooks"), acme.Webhook!.Url);
+        var other = merchants.For("m-2");
+        Assert.Equal(("m-2", "ops@market.example.com"), (other.DisplayName, other.AlertEmail));
+        Assert.Null(other.Webhook);
+        Assert.False(MerchantDirectory.Read(Config()).For("m-3").HasAlertDestination);
+
+        var noSecret = Assert.Throws<InvalidOperationException>(() => MerchantDirectory.Read(Config(("Merchants__m-1__WebhookUrl", "https://acme.example.com/hooks"))));
+        Assert.Contains("Merchants__m-1__WebhookSecret", noSecret.Message);
+        var badSecret = Assert.Throws<InvalidOperationException>(() => MerchantDirectory.Read(Config(
+            ("Merchants__m-1__WebhookUrl", "https://acme.example.com/hooks"), ("Merchants__m-1__WebhookSecret", "not-a-secret"))));
+        Assert.Contains("Merchants__m-1__WebhookSecret", badSecret.Message);
+        Assert.DoesNotContain("not-a-secret", badSecret.Message);
+        var badEmail = Assert.Throws<InvalidOperationException>(() => MerchantDirectory.Read(Config(("Merchants__m-1__AlertEmail", "nobody"))));
+        Assert.Contains("Merchants__m-1__AlertEmail", badEmail.Message);
+    }
+}
