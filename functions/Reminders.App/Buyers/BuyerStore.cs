@@ -33,6 +33,7 @@ public static class ContactHash
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(contact.Trim().ToLowerInvariant())));
 }
 
+/// <summary>Buyer profiles and contact opt-outs in the Buyers table (created on first use, like every table of the app).</summary>
 public sealed class BuyerStore(Orders.ReminderStorage storage, TimeProvider time)
 {
     private const string ProfileKey = "profile";
@@ -40,6 +41,7 @@ public sealed class BuyerStore(Orders.ReminderStorage storage, TimeProvider time
 
     public async Task<BuyerProfile> GetAsync(string buyerId, CancellationToken cancellationToken)
     {
+        await storage.EnsureReadyAsync(cancellationToken);
         var row = await storage.Buyers.GetEntityIfExistsAsync(buyerId, ProfileKey, cancellationToken: cancellationToken);
         if (!row.HasValue) return BuyerProfile.Empty(buyerId);
         var e = row.Value!;
@@ -56,6 +58,7 @@ public sealed class BuyerStore(Orders.ReminderStorage storage, TimeProvider time
     /// <summary>Writes the profile if nobody changed it since it was read; false when someone did.</summary>
     public async Task<bool> TrySaveAsync(BuyerProfile profile, CancellationToken cancellationToken)
     {
+        await storage.EnsureReadyAsync(cancellationToken);
         var dayAgo = time.GetUtcNow().AddDays(-1);
         var entity = new TableEntity(profile.BuyerId, ProfileKey)
         {
@@ -98,16 +101,23 @@ public sealed class BuyerStore(Orders.ReminderStorage storage, TimeProvider time
         UpdateAsync(buyerId, p => p with { BadContacts = new Dictionary<Channel, string>(p.BadContacts) { [channel] = ContactHash.Of(contact) } }, cancellationToken);
 
     /// <summary>Opt-out of a contact itself (an SMS STOP names a number, not a buyer): applies to every buyer using it.</summary>
-    public Task OptOutContactAsync(Channel channel, string contact, CancellationToken cancellationToken) =>
-        storage.Buyers.UpsertEntityAsync(
+    public async Task OptOutContactAsync(Channel channel, string contact, CancellationToken cancellationToken)
+    {
+        await storage.EnsureReadyAsync(cancellationToken);
+        await storage.Buyers.UpsertEntityAsync(
             new TableEntity(ContactPartition(channel, contact), "optout") { ["At"] = time.GetUtcNow() },
             TableUpdateMode.Replace, cancellationToken);
+    }
 
-    public async Task<bool> IsContactOptedOutAsync(Channel channel, string contact, CancellationToken cancellationToken) =>
-        (await storage.Buyers.GetEntityIfExistsAsync(ContactPartition(channel, contact), "optout", ["PartitionKey"], cancellationToken)).HasValue;
+    public async Task<bool> IsContactOptedOutAsync(Channel channel, string contact, CancellationToken cancellationToken)
+    {
+        await storage.EnsureReadyAsync(cancellationToken);
+        return (await storage.Buyers.GetEntityIfExistsAsync(ContactPartition(channel, contact), "optout", ["PartitionKey"], cancellationToken)).HasValue;
+    }
 
     public async Task OptInContactAsync(Channel channel, string contact, CancellationToken cancellationToken)
     {
+        await storage.EnsureReadyAsync(cancellationToken);
         try
         {
             await storage.Buyers.DeleteEntityAsync(ContactPartition(channel, contact), "optout", ETag.All, cancellationToken);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Reminders.App.Buyers;
+using Reminders.App.Observability;
 using Reminders.App.Orders;
 using Reminders.Core;
 using Reminders.Core.Notifications;
@@ -34,7 +35,8 @@ public sealed partial class ReminderDispatcher(
     ReminderSettings settings,
     ThrottleSettings throttle,
     TimeProvider time,
-    ILogger<ReminderDispatcher> logger)
+    ILogger<ReminderDispatcher> logger,
+    ReminderMetrics? metrics = null)
 {
     public static readonly TimeSpan ClaimTimeout = TimeSpan.FromMinutes(2);
 
@@ -52,6 +54,7 @@ public sealed partial class ReminderDispatcher(
     /// <summary>Runs one sweep: every due entry of its kinds. Returns how many entries led to each outcome.</summary>
     public async Task<IReadOnlyDictionary<DispatchOutcome, int>> SweepAsync(Sweep sweep, CancellationToken cancellationToken)
     {
+        using var activity = metrics?.StartActivity($"sweep {sweep}");
         await storage.EnsureReadyAsync(cancellationToken);
         var counts = Enum.GetValues<DispatchOutcome>().ToDictionary(o => o, _ => 0);
         await foreach (var entry in index.DueAsync(sweep, time.GetUtcNow(), cancellationToken))
@@ -121,7 +124,7 @@ public sealed partial class ReminderDispatcher(
 
         if (reminder.Audience == Audience.Merchant)
         {
-            return await EnqueueAsync(entry, reminder, QueueNames.MerchantAlerts, channel: null, counted: false, now, cancellationToken);
+            return await EnqueueAsync(entry, reminder, QueueNames.MerchantAlerts, channel: null, capProfile: null, now, cancellationToken);
         }
 
         if (order.Buyer is not { } buyer)
@@ -137,7 +140,7 @@ public sealed partial class ReminderDispatcher(
         var decision = ReminderThrottle.Decide(await BuildRequestAsync(reminder, order, buyer, profile, siblings, now, cancellationToken), throttle);
         return decision switch
         {
-            ThrottleDecision.Send send => await EnqueueAsync(entry, reminder, QueueFor(send.Channel), send.Channel, counted: !IsTransactional(reminder), now, cancellationToken),
+            ThrottleDecision.Send send => await EnqueueAsync(entry, reminder, QueueFor(send.Channel), send.Channel, IsTransactional(reminder) ? null : profile, now, cancellationToken),
             ThrottleDecision.Defer defer => await DeferAsync(entry, reminder, defer.Until, defer.Reason, defer.Description, now, cancellationToken),
             ThrottleDecision.Suppress suppress => await SuppressAsync(entry, reminder, suppress.Reason, suppress.Description, now, cancellationToken),
             _ => throw new InvalidOperationException("Unknown throttle decision."),
@@ -184,15 +187,16 @@ public sealed partial class ReminderDispatcher(
 
     private static bool IsTransactional(ReminderRow reminder) => reminder.Transactional;
 
+    /// <param name="capProfile">The buyer's profile as the throttle saw it, when the reminder counts against their daily cap.</param>
     private async Task<DispatchOutcome> EnqueueAsync(
-        IndexEntry entry, ReminderRow reminder, string queue, Channel? channel, bool counted, DateTimeOffset now, CancellationToken cancellationToken)
+        IndexEntry entry, ReminderRow reminder, string queue, Channel? channel, BuyerProfile? capProfile, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var claim = reminder with { Status = ReminderStatus.Enqueuing, Channel = channel, ClaimedAt = now, Attempt = reminder.Attempt + 1 };
         var claimedETag = await orders.UpdateReminderAsync(claim, [], cancellationToken);
         if (claimedETag is null) return DispatchOutcome.Skipped; // another instance claimed it first
         claim = claim with { ETag = claimedETag.Value };
 
-        if (counted && !await TakeCapSlotAsync(claim, now, cancellationToken))
+        if (capProfile is not null && !await TakeCapSlotAsync(claim, capProfile, now, cancellationToken))
         {
             // A concurrent reminder of the same buyer took the last slot: let the next sweep decide again.
             await orders.UpdateReminderAsync(claim with { Status = ReminderStatus.Planned, ClaimedAt = null }, [], cancellationToken);
@@ -200,21 +204,30 @@ public sealed partial class ReminderDispatcher(
         }
 
         await storage.Queue(queue).SendMessageAsync(new ReminderMessage(claim.OrderId, claim.ReminderId, claim.Attempt).ToJson(), cancellationToken: cancellationToken);
+        // The message is out: record that even when the sweep is being stopped. Left as a claim, the row would be
+        // taken over after ClaimTimeout and the reminder enqueued a second time.
+        var recordAnyway = CancellationToken.None;
         var enqueued = claim with { Status = ReminderStatus.Enqueued, EnqueuedAt = now };
         var entryOnTimeline = TimelineEntry.ForReminder(now, TimelineTypes.Enqueued, enqueued) with { Channel = channel?.ToWire() ?? "merchant", Detail = queue };
-        await orders.UpdateReminderAsync(enqueued, [entryOnTimeline], cancellationToken);
-        await index.RemoveAsync(entry, cancellationToken);
+        if (await orders.UpdateReminderAsync(enqueued, [entryOnTimeline], recordAnyway) is null)
+        {
+            // A sender took the message off the queue and claimed the row first: the enqueue still goes on the timeline.
+            await orders.AddTimelineAsync(enqueued.OrderId, [entryOnTimeline], recordAnyway);
+        }
+        await index.RemoveAsync(entry, recordAnyway);
+        metrics?.ReminderDecided("enqueued", reminder.Kind.ToWire(), lagSinceDue: now - entry.DueAt);
         return DispatchOutcome.Enqueued;
     }
 
-    /// <summary>Counts the reminder against the buyer's daily cap, unless the cap filled up since the throttle looked.</summary>
-    private async Task<bool> TakeCapSlotAsync(ReminderRow reminder, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Counts the reminder against the buyer's daily cap, unless the cap filled up since the throttle looked. Starts
+    /// from the profile the throttle read; the save is conditional on its ETag, so a change since means a fresh read.
+    /// </summary>
+    private async Task<bool> TakeCapSlotAsync(ReminderRow reminder, BuyerProfile profile, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var order = await orders.GetOrderAsync(reminder.OrderId, cancellationToken);
-        if (order?.Order.Buyer is not { } buyer) return false;
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            var profile = await buyers.GetAsync(buyer.Id, cancellationToken);
+            if (attempt > 0) profile = await buyers.GetAsync(profile.BuyerId, cancellationToken);
             if (profile.Recent.Any(r => r.OrderId == reminder.OrderId && r.ReminderId == reminder.ReminderId)) return true;
             var inWindow = profile.Recent.Count(r => r.At > now.AddDays(-1));
             if (inWindow >= throttle.BuyerDailyCap) return false;
@@ -233,6 +246,7 @@ public sealed partial class ReminderDispatcher(
         var timeline = TimelineEntry.ForReminder(now, TimelineTypes.Deferred, deferred) with { Until = until, Reason = reason, Detail = description };
         if (await orders.UpdateReminderAsync(deferred, [timeline], cancellationToken) is null) return DispatchOutcome.Skipped;
         if (next.PartitionKey != entry.PartitionKey) await index.RemoveAsync(entry, cancellationToken);
+        metrics?.ReminderDecided("deferred", reminder.Kind.ToWire(), reason);
         return DispatchOutcome.Deferred;
     }
 
@@ -243,6 +257,7 @@ public sealed partial class ReminderDispatcher(
         var timeline = TimelineEntry.ForReminder(now, TimelineTypes.Suppressed, suppressed) with { Reason = reason, Detail = description };
         if (await orders.UpdateReminderAsync(suppressed, [timeline], cancellationToken) is null) return DispatchOutcome.Skipped;
         await index.RemoveAsync(entry, cancellationToken);
+        metrics?.ReminderDecided("suppressed", reminder.Kind.ToWire(), reason);
         return DispatchOutcome.Suppressed;
     }
 
