@@ -2,6 +2,7 @@ using Azure;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Reminders.Storage;
 
 namespace Reminders.App.Hosting;
 
@@ -14,6 +15,9 @@ public sealed partial class ExceptionProblemHandler(ILogger<ExceptionProblemHand
 {
     public static readonly TimeSpan StorageRetryAfter = TimeSpan.FromSeconds(30);
 
+    /// <summary>Retry-After when an order is too busy with concurrent events to take one more right now.</summary>
+    public static readonly TimeSpan ContentionRetryAfter = TimeSpan.FromSeconds(2);
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         IResult result;
@@ -23,6 +27,11 @@ public sealed partial class ExceptionProblemHandler(ILogger<ExceptionProblemHand
                 result = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
                     ? Problems.TooLarge(httpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0)
                     : Results.Problem(statusCode: bad.StatusCode, title: "The request could not be read.", detail: bad.Message);
+                break;
+            case TableTransactionFailedException { Status: 409 or 412 } contended:
+                // Other writers to the same order won every round of optimistic concurrency: busy, not broken.
+                LogStorageUnavailable(logger, httpContext.Request.Path, contended.Status, contended.ErrorCode);
+                result = Problems.StorageUnavailable(ContentionRetryAfter);
                 break;
             case RequestFailedException storage when IsUnavailable(storage):
                 LogStorageUnavailable(logger, httpContext.Request.Path, storage.Status, storage.ErrorCode);

@@ -51,18 +51,47 @@ public static class OrderRows
     public static string TimelineKey(DateTimeOffset at, int sequence, string salt) =>
         $"{TimelinePrefix}{at.UtcTicks:D19}|{sequence:D3}|{salt}";
 
-    public static TableEntity ToEntity(Order order, DateTimeOffset updatedAt) => new(order.OrderId, OrderKey)
-    {
-        ["Order"] = JsonSerializer.Serialize(order, Json),
-        ["State"] = order.State.ToWire(),
-        ["MerchantId"] = order.MerchantId,
-        ["BuyerId"] = order.Buyer?.Id,
-        ["UpdatedAt"] = updatedAt,
-    };
+    /// <summary>
+    /// A Table string property holds at most 64 KiB of UTF-16, so the order's JSON is cut into pieces of this many
+    /// characters: <c>Order</c>, then <c>Order1</c>, <c>Order2</c> ... (an order with many payment failures outgrows one).
+    /// </summary>
+    public const int OrderPieceChars = 32_000;
 
-    public static Order ToOrder(TableEntity entity) =>
-        JsonSerializer.Deserialize<Order>(entity.GetString("Order") ?? "null", Json)
-        ?? throw new InvalidDataException($"Order row of {entity.PartitionKey} holds no order.");
+    /// <summary>Pieces that fit, with the other properties, in one entity (at most 1 MiB).</summary>
+    public const int MaxOrderPieces = 15;
+
+    private const string OrderProperty = "Order";
+
+    /// <exception cref="OrderTooLargeException">The order's facts no longer fit in one row.</exception>
+    public static TableEntity ToEntity(Order order, DateTimeOffset updatedAt)
+    {
+        var json = JsonSerializer.Serialize(order, Json);
+        var pieces = Math.Max(1, (json.Length + OrderPieceChars - 1) / OrderPieceChars);
+        if (pieces > MaxOrderPieces) throw new OrderTooLargeException(order.OrderId);
+        var entity = new TableEntity(order.OrderId, OrderKey)
+        {
+            ["State"] = order.State.ToWire(),
+            ["MerchantId"] = order.MerchantId,
+            ["BuyerId"] = order.Buyer?.Id,
+            ["UpdatedAt"] = updatedAt,
+        };
+        for (var i = 0; i < pieces; i++)
+        {
+            var start = i * OrderPieceChars;
+            entity[PieceName(i)] = json.Substring(start, Math.Min(OrderPieceChars, json.Length - start));
+        }
+        return entity;
+    }
+
+    public static Order ToOrder(TableEntity entity)
+    {
+        var json = new StringBuilder(entity.GetString(OrderProperty) ?? "null");
+        for (var i = 1; entity.GetString(PieceName(i)) is { } piece; i++) json.Append(piece);
+        return JsonSerializer.Deserialize<Order>(json.ToString(), Json)
+            ?? throw new InvalidDataException($"Order row of {entity.PartitionKey} holds no order.");
+    }
+
+    private static string PieceName(int index) => index == 0 ? OrderProperty : OrderProperty + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static TableEntity EventEntity(string partition, string webhookId, string type, DateTimeOffset occurredAt, DateTimeOffset receivedAt, string outcome) =>
         new(partition, EventKey(webhookId))
@@ -73,6 +102,13 @@ public static class OrderRows
             ["ReceivedAt"] = receivedAt,
             ["Outcome"] = outcome,
         };
+}
+
+/// <summary>An order's facts have grown past what one order row holds; the event that would add more is refused.</summary>
+public sealed class OrderTooLargeException(string orderId)
+    : InvalidOperationException($"Order {orderId} holds as many facts as one row can; no more events can be stored for it.")
+{
+    public string OrderId { get; } = orderId;
 }
 
 /// <summary>Where a planned reminder stands.</summary>

@@ -1,4 +1,5 @@
 using Azure;
+using Reminders.App.Observability;
 using Reminders.Core;
 using Reminders.Core.Orders;
 using Reminders.Core.Planning;
@@ -27,7 +28,7 @@ public sealed record OrderSnapshot(Order Order, ETag ETag, IReadOnlyList<Reminde
 /// its re-planned reminders and the timeline entries are written in one entity group transaction; the order row's
 /// ETag makes concurrent events on one order retry rather than overwrite each other.
 /// </summary>
-public sealed class OrderStore(ReminderStorage storage, ReminderIndex index, TimeProvider time)
+public sealed class OrderStore(ReminderStorage storage, ReminderIndex index, TimeProvider time, ITimelineObserver? timelineObserver = null)
 {
     private const int MaxAttempts = 20;
 
@@ -83,6 +84,7 @@ public sealed class OrderStore(ReminderStorage storage, ReminderIndex index, Tim
             try
             {
                 await storage.Orders.SubmitTransactionAsync(actions, cancellationToken);
+                timelineObserver.NotifySafely(e.OrderId, timeline); // activity log (dashboard); never fails the write
                 return new ApplyOutcome.Applied(after, changes.Planned);
             }
             catch (TableTransactionFailedException failed) when (failed.Status is 409 or 412 && attempt < MaxAttempts)
@@ -109,6 +111,7 @@ public sealed class OrderStore(ReminderStorage storage, ReminderIndex index, Tim
                 new(TableTransactionActionType.Add,
                     new TimelineEntry(now, TimelineTypes.EventIgnored) { EventType = type, Reason = "unknown_event_type" }.ToEntity(partition, 0, salt)),
             ], cancellationToken);
+            timelineObserver.NotifySafely(partition, [new TimelineEntry(now, TimelineTypes.EventIgnored) { EventType = type, Reason = "unknown_event_type" }]);
         }
         catch (TableTransactionFailedException failed) when (failed.Status == 409)
         {
@@ -164,6 +167,7 @@ public sealed class OrderStore(ReminderStorage storage, ReminderIndex index, Tim
         try
         {
             var responses = await storage.Orders.SubmitTransactionAsync(actions, cancellationToken);
+            timelineObserver.NotifySafely(row.OrderId, timeline); // activity log (dashboard); never fails the write
             return responses.Value[0].Headers.ETag
                 ?? (await storage.Orders.GetEntityAsync(row.OrderId, OrderRows.ReminderKey(row.ReminderId), cancellationToken: cancellationToken)).Value.ETag;
         }
@@ -179,6 +183,7 @@ public sealed class OrderStore(ReminderStorage storage, ReminderIndex index, Tim
         var salt = Guid.NewGuid().ToString("N")[..8];
         await storage.Orders.SubmitTransactionAsync(
             timeline.Select((t, i) => new TableTransactionAction(TableTransactionActionType.Add, t.ToEntity(orderId, i, salt))), cancellationToken);
+        timelineObserver.NotifySafely(orderId, timeline); // activity log (dashboard); never fails the write
     }
 
     private sealed record PlanChanges(IReadOnlyList<ReminderRow> Planned, IReadOnlyList<ReminderRow> Voided);
