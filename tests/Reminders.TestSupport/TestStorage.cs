@@ -46,7 +46,7 @@ public static class TestStorage
         return azurite.ConnectionString;
     }
 
-    internal static string FindRepositoryRoot()
+    public static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

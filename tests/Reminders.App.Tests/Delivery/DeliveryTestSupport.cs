@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -28,110 +26,24 @@ public sealed class DeliveryCollection : ICollectionFixture<DeliveryEnvironment>
 /// </summary>
 public sealed class DeliveryEnvironment : IDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly AzuriteProcess _azurite = TestStorage.StartPrivateAzurite();
-    private readonly Process? _maildev;
-
-    public DeliveryEnvironment()
-    {
-        var smtpPort = Environment.GetEnvironmentVariable("REMINDERS_TEST_SMTP_PORT");
-        var webUrl = Environment.GetEnvironmentVariable("REMINDERS_TEST_MAILDEV_URL");
-        if (!string.IsNullOrWhiteSpace(smtpPort) && !string.IsNullOrWhiteSpace(webUrl))
-        {
-            SmtpPort = int.Parse(smtpPort, System.Globalization.CultureInfo.InvariantCulture);
-            MaildevUrl = new Uri(webUrl.TrimEnd('/') + "/");
-            return;
-        }
-        SmtpPort = TestStorage.FreePort();
-        var webPort = TestStorage.FreePort();
-        MaildevUrl = new Uri($"http://127.0.0.1:{webPort}/");
-        var maildev = Path.Combine(RepositoryRoot(), "node_modules", ".bin", "maildev");
-        if (!File.Exists(maildev)) throw new InvalidOperationException($"maildev is not installed at {maildev}; run ./test.sh (it runs npm ci).");
-        var info = new ProcessStartInfo(maildev) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "--ip", "127.0.0.1", "--smtp", SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--web", webPort.ToString(System.Globalization.CultureInfo.InvariantCulture) })
-        {
-            info.ArgumentList.Add(arg);
-        }
-        _maildev = Process.Start(info) ?? throw new InvalidOperationException("maildev did not start.");
-        _maildev.OutputDataReceived += (_, _) => { };
-        _maildev.ErrorDataReceived += (_, _) => { };
-        _maildev.BeginOutputReadLine();
-        _maildev.BeginErrorReadLine();
-        WaitUntilListening(SmtpPort);
-        WaitUntilListening(webPort);
-    }
+    private readonly Maildev _maildev = new();
 
     public string Storage => _azurite.ConnectionString;
 
-    public int SmtpPort { get; }
+    public int SmtpPort => _maildev.SmtpPort;
 
-    public Uri MaildevUrl { get; }
+    public Uri MaildevUrl => _maildev.WebUrl;
 
     /// <summary>Polls maildev's REST API until an email to <paramref name="address"/> is there.</summary>
-    public async Task<JsonElement> WaitForEmailToAsync(string address)
-    {
-        using var http = new HttpClient { BaseAddress = MaildevUrl };
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var emails = await http.GetFromJsonAsync<JsonElement>("email", deadline.Token);
-            foreach (var email in emails.EnumerateArray())
-            {
-                if (email.GetProperty("to").EnumerateArray().Any(t => string.Equals(t.GetProperty("address").GetString(), address, StringComparison.OrdinalIgnoreCase)))
-                {
-                    return email.Clone();
-                }
-            }
-            await Task.Delay(200, deadline.Token);
-        }
-    }
+    public Task<JsonElement> WaitForEmailToAsync(string address) => _maildev.WaitForEmailAsync(email => Maildev.IsTo(email, address));
 
-    public async Task<int> CountEmailsToAsync(string address)
-    {
-        using var http = new HttpClient { BaseAddress = MaildevUrl };
-        var emails = await http.GetFromJsonAsync<JsonElement>("email");
-        return emails.EnumerateArray().Count(e => e.GetProperty("to").EnumerateArray()
-            .Any(t => string.Equals(t.GetProperty("address").GetString(), address, StringComparison.OrdinalIgnoreCase)));
-    }
-
-    private void WaitUntilListening(int port)
-    {
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException) when (waited.Elapsed < StartTimeout && _maildev is { HasExited: false })
-            {
-                Thread.Sleep(100);
-            }
-        }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Reminders.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("Cannot find the repository root (Reminders.sln) above " + AppContext.BaseDirectory);
-    }
+    public async Task<int> CountEmailsToAsync(string address) =>
+        (await _maildev.GetEmailsAsync()).EnumerateArray().Count(email => Maildev.IsTo(email, address));
 
     public void Dispose()
     {
-        if (_maildev is not null)
-        {
-            if (!_maildev.HasExited)
-            {
-                _maildev.Kill(entireProcessTree: true);
-                _maildev.WaitForExit(5000);
-            }
-            _maildev.Dispose();
-        }
+        _maildev.Dispose();
         _azurite.Dispose();
     }
 }

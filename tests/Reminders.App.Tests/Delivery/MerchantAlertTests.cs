@@ -9,6 +9,8 @@ using Reminders.App.Orders;
 using Reminders.App.Tests.Support;
 using Reminders.Core.Webhooks;
 
+using Reminders.TestSupport;
+
 namespace Reminders.App.Tests.Delivery;
 
 /// <summary>Merchant alerts: email to the alert address and a Standard Webhooks POST, or the outbox when neither is set.</summary>

@@ -12,6 +12,8 @@ using Reminders.App.Tests.Support;
 using Reminders.Core.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 
+using Reminders.TestSupport;
+
 namespace Reminders.App.Tests.Delivery;
 
 /// <summary>The queue functions, invoked as the host would, each sending through its real provider protocol.</summary>

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
+using Reminders.TestSupport;
+
 namespace Reminders.Channels.Tests.Support;
 
 /// <summary>What ACS checks on an access-key request, computed here independently of the sender's signer.</summary>

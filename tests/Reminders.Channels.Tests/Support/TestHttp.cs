@@ -1,3 +1,5 @@
+using Reminders.TestSupport;
+
 namespace Reminders.Channels.Tests.Support;
 
 public static class TestHttp

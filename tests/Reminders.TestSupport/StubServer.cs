@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Reminders.App.Tests.Delivery;
+namespace Reminders.TestSupport;
 
 /// <summary>One HTTP request as the stub received it, byte for byte.</summary>
 public sealed record RecordedRequest(
