@@ -37,30 +37,38 @@ public sealed class OrderStore(ReminderStorage storage, ReminderIndex index, Tim
         await storage.EnsureReadyAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
-            var eventRow = await storage.Orders.GetEntityIfExistsAsync(e.OrderId, OrderRows.EventKey(e.EventId), ["PartitionKey"], cancellationToken);
-            if (eventRow.HasValue) return new ApplyOutcome.AlreadyApplied(e.OrderId);
+            // One query reads what the event needs: whether it was applied before, the order, and its reminders.
+            var eventKey = OrderRows.EventKey(e.EventId);
+            var filter = TableClient.CreateQueryFilter(
+                $"PartitionKey eq {e.OrderId} and (RowKey eq {eventKey} or RowKey eq {OrderRows.OrderKey} or (RowKey ge {OrderRows.ReminderPrefix} and RowKey lt {"reminder}"}))");
+            TableEntity? current = null;
+            var reminders = new List<ReminderRow>();
+            var seen = false;
+            await foreach (var entity in storage.Orders.QueryAsync(filter, cancellationToken: cancellationToken))
+            {
+                if (entity.RowKey == eventKey) seen = true;
+                else if (entity.RowKey == OrderRows.OrderKey) current = entity;
+                else reminders.Add(ReminderRow.FromEntity(entity));
+            }
+            if (seen) return new ApplyOutcome.AlreadyApplied(e.OrderId);
 
-            var current = await storage.Orders.GetEntityIfExistsAsync(e.OrderId, OrderRows.OrderKey, cancellationToken: cancellationToken);
-            var before = current.HasValue ? OrderRows.ToOrder(current.Value!) : Order.New(e.OrderId);
+            var before = current is not null ? OrderRows.ToOrder(current) : Order.New(e.OrderId);
             var after = before.Apply(e);
-            var reminders = await ReadRemindersAsync(e.OrderId, cancellationToken);
             var now = time.GetUtcNow();
             var changes = Replan(after, reminders, settings);
 
             // The index entries go first: a crash after them leaves stray entries a sweep discards, never a
             // planned reminder that no sweep would find.
-            foreach (var row in changes.Planned)
-            {
-                await index.AddAsync(new IndexEntry(ReminderIndex.SweepOf(row.Kind), row.OrderId, row.ReminderId, row.DueAt), cancellationToken);
-            }
+            await Task.WhenAll(changes.Planned.Select(row =>
+                index.AddAsync(new IndexEntry(ReminderIndex.SweepOf(row.Kind), row.OrderId, row.ReminderId, row.DueAt), cancellationToken)));
 
             var salt = OrderRows.EventKey(e.EventId)[OrderRows.EventPrefix.Length..][..8];
             var actions = new List<TableTransactionAction>
             {
                 new(TableTransactionActionType.Add,
                     OrderRows.EventEntity(e.OrderId, e.EventId, e.Type.ToWire(), e.OccurredAt, now, "applied")),
-                current.HasValue
-                    ? new(TableTransactionActionType.UpdateReplace, OrderRows.ToEntity(after, now), current.Value!.ETag)
+                current is not null
+                    ? new(TableTransactionActionType.UpdateReplace, OrderRows.ToEntity(after, now), current.ETag)
                     : new(TableTransactionActionType.Add, OrderRows.ToEntity(after, now)),
             };
             var timeline = new List<TimelineEntry>
