@@ -6,6 +6,8 @@ cd "$(dirname "$0")"
 source scripts/local-tools.sh
 
 install_local_tools
+# The dashboard tests drive Debian's headless Chromium (no browser download: Playwright uses /usr/bin/chromium).
+command -v chromium >/dev/null || { apt-get update && apt-get install -y --no-install-recommends chromium; }
 logs="$(mktemp -d)"
 trap 'stop_local_tools' EXIT INT TERM
 

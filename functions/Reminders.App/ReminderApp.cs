@@ -2,8 +2,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Reminders.App.Buyers;
+using Reminders.App.Delivery;
+using Reminders.App.Dashboard;
 using Reminders.App.Dispatch;
 using Reminders.App.Hosting;
+using Reminders.App.Observability;
 using Reminders.App.Orders;
 using Reminders.App.Webhooks;
 
@@ -41,13 +44,18 @@ public static class ReminderApp
         services.AddSingleton<ReminderDispatcher>();
         services.AddSingleton<WebhookReceiver>();
         services.AddHttpFunctions(typeof(ReminderApp).Assembly);
+        services.AddDelivery(builder.Configuration);
         services.AddTriggerHost(builder.Configuration, typeof(ReminderApp).Assembly);
+        services.AddReminderObservability(builder.Configuration);
+        services.AddDashboard(builder.Configuration);
+        services.AddApiDocument();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHttpFunctions(typeof(ReminderApp).Assembly);
         app.MapAdminInvoke();
+        app.MapApiDocument();
         return app;
     }
 }

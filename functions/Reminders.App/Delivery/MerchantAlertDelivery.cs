@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Reminders.App.Hosting;
+using Reminders.App.Observability;
 using Reminders.App.Orders;
 using Reminders.Channels;
 using Reminders.Core;
@@ -31,7 +32,8 @@ public sealed partial class MerchantAlertDelivery(
     ChannelSenders senders,
     DeliveryRecorder recorder,
     TimeProvider time,
-    ILogger<MerchantAlertDelivery> logger)
+    ILogger<MerchantAlertDelivery> logger,
+    ReminderMetrics? metrics = null)
 {
     public const string Channel = "merchant";
     public const string AlertEventType = "merchant.alert";
@@ -41,6 +43,7 @@ public sealed partial class MerchantAlertDelivery(
     public async Task<DeliveryOutcome> DeliverAsync(QueueTriggerMessage queued, CancellationToken cancellationToken)
     {
         var message = DeliveryRecorder.Parse(queued);
+        metrics?.QueueLag(QueueNames.MerchantAlerts, queued.InsertedOn, time.GetUtcNow());
         await storage.EnsureReadyAsync(cancellationToken);
         for (var round = 1; ; round++)
         {
@@ -130,6 +133,7 @@ public sealed partial class MerchantAlertDelivery(
         var sentNow = new List<string>();
         foreach (var (destination, provider, result) in results)
         {
+            metrics?.Delivered(result, provider, Channel);
             switch (result)
             {
                 case DeliveryResult.Sent sent:

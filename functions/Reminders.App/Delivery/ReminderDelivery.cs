@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Reminders.App.Buyers;
 using Reminders.App.Dispatch;
 using Reminders.App.Hosting;
+using Reminders.App.Observability;
 using Reminders.App.Orders;
 using Reminders.Channels;
 using Reminders.Core;
@@ -33,13 +34,15 @@ public sealed partial class ReminderDelivery(
     BadContactNotes badContacts,
     DeliveryRecorder recorder,
     TimeProvider time,
-    ILogger<ReminderDelivery> logger)
+    ILogger<ReminderDelivery> logger,
+    ReminderMetrics? metrics = null)
 {
     private const int MaxRounds = 10;
 
     public async Task<DeliveryOutcome> DeliverAsync(Channel channel, QueueTriggerMessage queued, CancellationToken cancellationToken)
     {
         var message = DeliveryRecorder.Parse(queued);
+        metrics?.QueueLag(ReminderDispatcher.QueueFor(channel), queued.InsertedOn, time.GetUtcNow());
         await storage.EnsureReadyAsync(cancellationToken);
         var wire = channel.ToWire();
         for (var round = 1; ; round++)
@@ -111,6 +114,7 @@ public sealed partial class ReminderDelivery(
                 await recorder.ReleaseAsync(claimed);
                 throw;
             }
+            metrics?.Delivered(result, provider, wire);
 
             switch (result)
             {

@@ -5,6 +5,8 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Reminders.App.Dispatch;
 
+using Reminders.TestSupport;
+
 namespace Reminders.App.Tests.Dispatch;
 
 /// <summary>A storage request the app made: method and path (account name left out), and its answer's status.</summary>

@@ -8,6 +8,8 @@ using Reminders.Core.Settings;
 using Reminders.Storage;
 using Xunit.Abstractions;
 
+using Reminders.TestSupport;
+
 namespace Reminders.App.Tests.Dispatch;
 
 /// <summary>A sweep's cost follows the number of due reminders, not the number of stored orders.</summary>

@@ -1,0 +1,132 @@
+using Microsoft.AspNetCore.Builder;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.ApiExplorer;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.OpenApi;
+using Reminders.App.Hosting;
+using Reminders.Core.Webhooks;
+
+namespace Reminders.App.Dashboard;
+
+/// <summary>
+/// The OpenAPI document at <c>GET /openapi/v1.json</c>: every HTTP function with its methods, summary, tags and
+/// response codes (from the function class's attributes), the <c>x-functions-key</c> scheme on admin routes and
+/// the Standard Webhooks headers on the webhook routes.
+/// </summary>
+public static class ApiDocument
+{
+    public const string DocumentName = "v1";
+    public const string Route = "/openapi/{documentName}.json";
+    public const string FunctionKeyScheme = "functionKey";
+
+    public static IServiceCollection AddApiDocument(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IApiDescriptionProvider, UntypedBodyDescriptions>());
+        return services.AddOpenApi(DocumentName, options =>
+        {
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Reminders";
+                document.Info.Description =
+                    "Order and payment webhooks (Standard Webhooks signatures), and the operators' admin API (admin key in x-functions-key).";
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[FunctionKeyScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey,
+                    In = ParameterLocation.Header,
+                    Name = AdminKeyFilter.HeaderName,
+                    Description = "One of the keys in setting Admin__Keys. A browser may give it as ?code= instead.",
+                };
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                var trigger = metadata.OfType<HttpTriggerAttribute>().FirstOrDefault();
+                var path = context.Description.RelativePath ?? "";
+                operation.Summary ??= metadata.OfType<FunctionAttribute>().FirstOrDefault()?.Name;
+
+                // Functions read their route values themselves, so the generator knows none of them: declare them.
+                foreach (var name in RouteParameters(path))
+                {
+                    operation.Parameters ??= [];
+                    if (operation.Parameters.Any(p => p.In == ParameterLocation.Path && p.Name == name)) continue;
+                    operation.Parameters.Add(new OpenApiParameter { Name = name, In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
+                }
+
+                var isAdmin = trigger?.AuthLevel == AuthorizationLevel.Admin || path.StartsWith("admin/", StringComparison.Ordinal);
+                if (isAdmin)
+                {
+                    operation.Security ??= [];
+                    operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(FunctionKeyScheme, context.Document)] = [] });
+                    operation.Responses ??= [];
+                    if (!operation.Responses.ContainsKey("401")) operation.Responses["401"] = new OpenApiResponse { Description = "No valid admin key" };
+                }
+
+                if (trigger is not null && trigger.Route.StartsWith("webhooks/", StringComparison.Ordinal))
+                {
+                    operation.Parameters ??= [];
+                    operation.Parameters.Add(Header(StandardWebhook.IdHeader, "Unique id of the message; the idempotency key."));
+                    operation.Parameters.Add(Header(StandardWebhook.TimestampHeader, "Unix seconds; more than 5 minutes off is refused."));
+                    operation.Parameters.Add(Header(StandardWebhook.SignatureHeader,
+                        "v1,<base64 HMAC-SHA256 of \"{id}.{timestamp}.{body}\">, several space-separated during key rotation."));
+                }
+                return Task.CompletedTask;
+            });
+        });
+    }
+
+    public static IEndpointConventionBuilder MapApiDocument(this IEndpointRouteBuilder endpoints) => endpoints.MapOpenApi(Route);
+
+    /// <summary>The names of a route template's parameters: <c>orders/{orderId}</c> gives <c>orderId</c>.</summary>
+    public static IEnumerable<string> RouteParameters(string template) =>
+        System.Text.RegularExpressions.Regex.Matches(template, @"\{\*{0,2}([A-Za-z0-9_]+)[^}]*\}").Select(m => m.Groups[1].Value);
+
+    private static OpenApiParameter Header(string name, string description) => new()
+    {
+        Name = name,
+        In = ParameterLocation.Header,
+        Required = true,
+        Description = description,
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+    };
+}
+
+/// <summary>The body of a webhook, as the document shows it (the functions read it raw, to check its signature first).</summary>
+public sealed record WebhookEnvelope(string Type, DateTimeOffset Timestamp, JsonElement Data);
+
+/// <summary>
+/// HTTP functions read their bodies themselves, so <c>[Consumes]</c> gives a body without a type, which the
+/// document generator cannot describe. This names one: the webhook envelope on webhook routes, any JSON elsewhere.
+/// Runs after the endpoint provider (Order -1100) has described the endpoints.
+/// </summary>
+public sealed class UntypedBodyDescriptions : IApiDescriptionProvider
+{
+    public int Order => 0;
+
+    public void OnProvidersExecuting(ApiDescriptionProviderContext context)
+    {
+        foreach (var description in context.Results)
+        {
+            foreach (var parameter in description.ParameterDescriptions)
+            {
+                if (parameter.Source == BindingSource.Body && (parameter.Type is null || parameter.Type == typeof(void)))
+                {
+                    parameter.Type = description.RelativePath?.StartsWith("api/webhooks/", StringComparison.Ordinal) == true
+                        ? typeof(WebhookEnvelope)
+                        : typeof(JsonElement);
+                }
+            }
+        }
+    }
+
+    public void OnProvidersExecuted(ApiDescriptionProviderContext context)
+    {
+    }
+}

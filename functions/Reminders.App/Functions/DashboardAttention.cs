@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Reminders.App.Dashboard;
+using Reminders.App.Hosting;
+
+namespace Reminders.App.Functions;
+
+/// <summary>GET /api/admin/dashboard/attention?hours=1: per sweep, index entries already due but not handled, and those due within the hours.</summary>
+[Function("DashboardAttention")]
+[HttpTrigger(AuthorizationLevel.Admin, "GET", Route = "admin/dashboard/attention", Summary = "Due and upcoming reminders per sweep, from the due-time index")]
+[Tags("Dashboard")]
+[ProducesResponseType(StatusCodes.Status200OK)]
+[ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+[ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+public sealed class DashboardAttention(DashboardQueries queries, TimeProvider time) : IHttpFunction
+{
+    public async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!DashboardRequest.TryReadInt(request, "hours", 1, 0, 48, out var hours, out var error)) return error!;
+        var sweeps = await queries.AttentionAsync(TimeSpan.FromHours(hours), cancellationToken);
+        return Results.Ok(new { now = time.GetUtcNow(), horizonHours = hours, sweeps });
+    }
+}

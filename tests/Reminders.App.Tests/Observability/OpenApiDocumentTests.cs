@@ -1,0 +1,121 @@
+using System.Net;
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Reminders.App.Hosting;
+using Reminders.App.Tests.Support;
+
+namespace Reminders.App.Tests.Observability;
+
+/// <summary>GET /openapi/v1.json describes every HTTP function as its class declares it.</summary>
+public sealed class OpenApiDocumentTests : IClassFixture<OpenApiDocumentTests.App>
+{
+    /// <summary>One app for the class (xunit class fixtures need a parameterless constructor).</summary>
+    public sealed class App : ReminderAppFactory;
+
+    private readonly ReminderAppFactory _app;
+    private readonly Lazy<Task<JsonElement>> _document;
+
+    public OpenApiDocumentTests(App app)
+    {
+        _app = app;
+        _document = new(async () =>
+        {
+            var response = await _app.CreateClient().GetAsync("/openapi/v1.json");
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+            return JsonDocument.Parse(text).RootElement.Clone();
+        });
+    }
+
+    public static TheoryData<string> HttpFunctions()
+    {
+        var data = new TheoryData<string>();
+        foreach (var type in HttpFunctionEndpoints.HttpFunctionTypes(typeof(ReminderApp).Assembly)) data.Add(type.FullName!);
+        return data;
+    }
+
+    private static string PathOf(HttpTriggerAttribute trigger) =>
+        trigger.Route.StartsWith('/') ? trigger.Route : HttpFunctionEndpoints.RoutePrefix + trigger.Route;
+
+    [Theory]
+    [MemberData(nameof(HttpFunctions))]
+    public async Task Every_http_function_is_described_with_its_methods_summary_tags_and_responses(string typeName)
+    {
+        var type = typeof(ReminderApp).Assembly.GetType(typeName)!;
+        var trigger = type.GetCustomAttribute<HttpTriggerAttribute>()!;
+        var document = await _document.Value;
+        var path = PathOf(trigger);
+
+        Assert.True(document.GetProperty("paths").TryGetProperty(path, out var item), $"{path} is missing from the document");
+        foreach (var method in trigger.Methods)
+        {
+            Assert.True(item.TryGetProperty(method.ToLowerInvariant(), out var operation), $"{method} {path} is missing");
+            if (trigger.Summary is not null) Assert.Equal(trigger.Summary, operation.GetProperty("summary").GetString());
+            else Assert.False(string.IsNullOrEmpty(operation.GetProperty("summary").GetString()));
+
+            var tags = operation.TryGetProperty("tags", out var t) ? t.EnumerateArray().Select(x => x.GetString()).ToList() : [];
+            foreach (var tag in type.GetCustomAttributes<TagsAttribute>().SelectMany(a => a.Tags)) Assert.Contains(tag, tags);
+
+            var responses = operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
+            foreach (var produces in type.GetCustomAttributes<ProducesResponseTypeAttribute>())
+            {
+                Assert.Contains(produces.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), responses);
+            }
+
+            var schemes = operation.TryGetProperty("security", out var security)
+                ? security.EnumerateArray().SelectMany(s => s.EnumerateObject().Select(p => p.Name)).ToList()
+                : [];
+            if (trigger.AuthLevel == AuthorizationLevel.Admin)
+            {
+                Assert.Contains("functionKey", schemes);
+                Assert.Contains("401", responses);
+            }
+            else
+            {
+                Assert.Empty(schemes);
+            }
+
+            var headers = operation.TryGetProperty("parameters", out var parameters)
+                ? parameters.EnumerateArray().Where(p => p.GetProperty("in").GetString() == "header").Select(p => p.GetProperty("name").GetString()).ToList()
+                : [];
+            if (trigger.Route.StartsWith("webhooks/", StringComparison.Ordinal))
+            {
+                Assert.Equal(new[] { "webhook-id", "webhook-signature", "webhook-timestamp" }, headers.Order().ToArray());
+            }
+            else
+            {
+                Assert.DoesNotContain("webhook-signature", headers);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_document_declares_the_admin_key_scheme_and_lists_the_dashboard_and_admin_invoke()
+    {
+        var document = await _document.Value;
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("functionKey");
+        Assert.Equal("apiKey", scheme.GetProperty("type").GetString());
+        Assert.Equal("header", scheme.GetProperty("in").GetString());
+        Assert.Equal(AdminKeyFilter.HeaderName, scheme.GetProperty("name").GetString());
+
+        var paths = document.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/dashboard", out _));
+        Assert.True(paths.TryGetProperty("/api/orders/{orderId}", out var order));
+        var orderParameter = order.GetProperty("get").GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("in").GetString() == "path");
+        Assert.Equal("orderId", orderParameter.GetProperty("name").GetString());
+        Assert.True(paths.TryGetProperty(AdminInvokeEndpoints.Route, out var invoke));
+        Assert.Contains("functionKey", invoke.GetProperty("post").GetProperty("security").EnumerateArray().SelectMany(s => s.EnumerateObject().Select(p => p.Name)));
+        Assert.False(paths.TryGetProperty("/openapi/{documentName}.json", out _));
+    }
+
+    [Fact]
+    public async Task The_document_needs_no_key_and_the_page_does()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _app.CreateClient().GetAsync("/openapi/v1.json")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.CreateClient().GetAsync("/dashboard")).StatusCode);
+        Assert.Equal(StatusCodes.Status200OK, (int)(await _app.CreateAdminClient().GetAsync("/dashboard")).StatusCode);
+    }
+}
