@@ -1,12 +1,8 @@
 using Microsoft.AspNetCore.Builder;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.ApiExplorer;
-using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.OpenApi;
 using Reminders.App.Hosting;
 using Reminders.Core.Webhooks;
@@ -26,7 +22,6 @@ public static class ApiDocument
 
     public static IServiceCollection AddApiDocument(this IServiceCollection services)
     {
-        services.TryAddEnumerable(ServiceDescriptor.Transient<IApiDescriptionProvider, UntypedBodyDescriptions>());
         return services.AddOpenApi(DocumentName, options =>
         {
             options.AddDocumentTransformer((document, _, _) =>
@@ -76,6 +71,13 @@ public static class ApiDocument
                     operation.Parameters.Add(Header(StandardWebhook.TimestampHeader, "Unix seconds; more than 5 minutes off is refused."));
                     operation.Parameters.Add(Header(StandardWebhook.SignatureHeader,
                         "v1,<base64 HMAC-SHA256 of \"{id}.{timestamp}.{body}\">, several space-separated during key rotation."));
+                    // The function reads its body raw (to check the signature first), so the generator knows no body: describe it.
+                    operation.RequestBody = new OpenApiRequestBody
+                    {
+                        Required = true,
+                        Description = "The event. Types, fields and rules are in the README (Interfaces, Webhooks).",
+                        Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = WebhookEnvelopeSchema() } },
+                    };
                 }
                 return Task.CompletedTask;
             });
@@ -88,6 +90,18 @@ public static class ApiDocument
     public static IEnumerable<string> RouteParameters(string template) =>
         System.Text.RegularExpressions.Regex.Matches(template, @"\{\*{0,2}([A-Za-z0-9_]+)[^}]*\}").Select(m => m.Groups[1].Value);
 
+    private static OpenApiSchema WebhookEnvelopeSchema() => new()
+    {
+        Type = JsonSchemaType.Object,
+        Required = new HashSet<string> { "type", "timestamp", "data" },
+        Properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "order.created, payment.succeeded, ..." },
+            ["timestamp"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
+            ["data"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "orderId, merchantId, buyer, amount, payLater, ..." },
+        },
+    };
+
     private static OpenApiParameter Header(string name, string description) => new()
     {
         Name = name,
@@ -98,35 +112,3 @@ public static class ApiDocument
     };
 }
 
-/// <summary>The body of a webhook, as the document shows it (the functions read it raw, to check its signature first).</summary>
-public sealed record WebhookEnvelope(string Type, DateTimeOffset Timestamp, JsonElement Data);
-
-/// <summary>
-/// HTTP functions read their bodies themselves, so <c>[Consumes]</c> gives a body without a type, which the
-/// document generator cannot describe. This names one: the webhook envelope on webhook routes, any JSON elsewhere.
-/// Runs after the endpoint provider (Order -1100) has described the endpoints.
-/// </summary>
-public sealed class UntypedBodyDescriptions : IApiDescriptionProvider
-{
-    public int Order => 0;
-
-    public void OnProvidersExecuting(ApiDescriptionProviderContext context)
-    {
-        foreach (var description in context.Results)
-        {
-            foreach (var parameter in description.ParameterDescriptions)
-            {
-                if (parameter.Source == BindingSource.Body && (parameter.Type is null || parameter.Type == typeof(void)))
-                {
-                    parameter.Type = description.RelativePath?.StartsWith("api/webhooks/", StringComparison.Ordinal) == true
-                        ? typeof(WebhookEnvelope)
-                        : typeof(JsonElement);
-                }
-            }
-        }
-    }
-
-    public void OnProvidersExecuted(ApiDescriptionProviderContext context)
-    {
-    }
-}

@@ -10,7 +10,6 @@ namespace Reminders.App.Functions;
 [Function("OrderWebhook")]
 [HttpTrigger(AuthorizationLevel.Anonymous, "POST", Route = "webhooks/orders", Summary = "Order events from the order system")]
 [Tags("Webhooks")]
-[Consumes("application/json")]
 [ProducesResponseType(StatusCodes.Status200OK)]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]

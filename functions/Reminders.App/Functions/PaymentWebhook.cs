@@ -10,7 +10,6 @@ namespace Reminders.App.Functions;
 [Function("PaymentWebhook")]
 [HttpTrigger(AuthorizationLevel.Anonymous, "POST", Route = "webhooks/payments", Summary = "Payment, refund and settlement events from the payment gateway")]
 [Tags("Webhooks")]
-[Consumes("application/json")]
 [ProducesResponseType(StatusCodes.Status200OK)]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
