@@ -45,6 +45,11 @@ public sealed class HealthFunction(TableServiceClient tables, QueueServiceClient
         {
             return new ServiceCheck(service, false, "timed out");
         }
+        catch (Exception)
+        {
+            // A probe answers for the service whatever way the connection broke; it never fails itself.
+            return new ServiceCheck(service, false, "unreachable");
+        }
     }
 
     private sealed record ServiceCheck(string Service, bool Reachable, string? Error);
