@@ -22,4 +22,12 @@ export REMINDERS_TEST_MAILDEV_URL="http://127.0.0.1:$web"
 export REMINDERS_TEST_AZURITE="$repo_root/node_modules/.bin/azurite"
 
 echo "Azurite: blob $blob, queue $queue, table $table; maildev: smtp $smtp, web $web"
-dotnet test Reminders.sln --nologo "$@"
+set +e
+dotnet test Reminders.sln --nologo "$@" | tee "$logs/dotnet-test.log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line for the whole run, summed over the test projects.
+passed=$(grep -oE 'Passed: +[0-9]+' "$logs/dotnet-test.log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$logs/dotnet-test.log" | awk '{s+=$2} END {print s+0}')
+echo "$passed passed, $failed failed"
+exit "$status"
