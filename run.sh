@@ -23,4 +23,7 @@ cat <<INFO
   maildev    http://localhost:1080
 
 INFO
-dotnet run --project functions/Reminders.App -c Release -- --urls "${ASPNETCORE_URLS:-http://localhost:7071}"
+dotnet build functions/Reminders.App -c Release --nologo -v quiet
+dotnet functions/Reminders.App/bin/Release/net10.0/Reminders.App.dll --urls "${ASPNETCORE_URLS:-http://localhost:7071}" &
+started_pids+=($!)
+wait "${started_pids[-1]}"

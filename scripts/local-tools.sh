@@ -53,12 +53,12 @@ storage_connection_string() { # BLOB QUEUE TABLE
   echo "DefaultEndpointsProtocol=http;AccountName=$AZURITE_ACCOUNT;AccountKey=$AZURITE_KEY;BlobEndpoint=http://127.0.0.1:$1/$AZURITE_ACCOUNT;QueueEndpoint=http://127.0.0.1:$2/$AZURITE_ACCOUNT;TableEndpoint=http://127.0.0.1:$3/$AZURITE_ACCOUNT;"
 }
 
+# Stops what was started, newest first (the app before the storage it writes to), and waits for each.
 stop_local_tools() {
-  local pid
-  for pid in "${started_pids[@]}"; do
+  local i pid
+  for ((i = ${#started_pids[@]} - 1; i >= 0; i--)); do
+    pid=${started_pids[i]}
     kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${started_pids[@]}"; do
     wait "$pid" 2>/dev/null || true
   done
   started_pids=()
