@@ -5,6 +5,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Reminders.Channels.Http;
 
+using Reminders.Core;
+
 namespace Reminders.Channels.Acs;
 
 /// <summary>
@@ -47,7 +49,7 @@ public sealed class AcsEmailSender : IEmailSender
 
     public async Task<DeliveryResult> SendAsync(EmailMessage message, CancellationToken cancellationToken)
     {
-        var masked = ContactMask.Email(message.To);
+        var masked = ContactMasking.MaskEmail(message.To);
         ChannelsLog.Sending(_logger, Channel, Provider, masked);
 
         var content = new JsonObject { ["subject"] = message.Subject, ["plainText"] = message.Text };

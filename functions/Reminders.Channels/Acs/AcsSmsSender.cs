@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Reminders.Channels.Http;
 
+using Reminders.Core;
+
 namespace Reminders.Channels.Acs;
 
 /// <summary>
@@ -39,7 +41,7 @@ public sealed class AcsSmsSender : ISmsSender
 
     public async Task<DeliveryResult> SendAsync(SmsMessage message, CancellationToken cancellationToken)
     {
-        var masked = ContactMask.Phone(message.To);
+        var masked = ContactMasking.MaskPhone(message.To);
         ChannelsLog.Sending(_logger, Channel, Provider, masked);
 
         var body = JsonSerializer.SerializeToUtf8Bytes(new JsonObject

@@ -5,6 +5,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Reminders.Channels.Http;
 
+using Reminders.Core;
+
 namespace Reminders.Channels.Fcm;
 
 /// <summary>
@@ -40,7 +42,7 @@ public sealed class FcmPushSender : IPushSender, IDisposable
 
     public async Task<DeliveryResult> SendAsync(PushMessage message, CancellationToken cancellationToken)
     {
-        var masked = ContactMask.PushToken(message.Token);
+        var masked = ContactMasking.MaskPushToken(message.Token);
         ChannelsLog.Sending(_logger, Channel, Provider, masked);
         var body = CreateBody(message);
 

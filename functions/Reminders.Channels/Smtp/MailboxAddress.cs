@@ -60,15 +60,6 @@ internal sealed record MailboxAddress(string? DisplayName, string Address)
         normalized = local + "@" + domain;
         return null;
     }
-
-    /// <summary>alice@example.com -> a***@example.com, the form addresses take in logs and failure reasons.</summary>
-    public static string Mask(string? address)
-    {
-        if (string.IsNullOrEmpty(address)) return "";
-        var at = address.LastIndexOf('@');
-        if (at <= 0) return "***";
-        return address[0] + "***" + address[at..];
-    }
 }
 
 /// <summary>Why an address cannot be used; AddressInvalid when the address itself is broken rather than merely unsupported.</summary>

@@ -2,6 +2,8 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
 
+using Reminders.Core;
+
 namespace Reminders.Channels.Smtp;
 
 /// <summary>
@@ -32,7 +34,7 @@ public sealed partial class SmtpEmailSender : IEmailSender
     public async Task<DeliveryResult> SendAsync(EmailMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var maskedTo = MailboxAddress.Mask(message.To);
+        var maskedTo = ContactMasking.MaskEmail(message.To);
         var result = await DeliverAsync(message, maskedTo, cancellationToken).ConfigureAwait(false);
         switch (result)
         {

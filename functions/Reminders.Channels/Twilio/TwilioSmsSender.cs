@@ -3,6 +3,8 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Reminders.Channels.Http;
 
+using Reminders.Core;
+
 namespace Reminders.Channels.Twilio;
 
 /// <summary>
@@ -51,7 +53,7 @@ public sealed class TwilioSmsSender : ISmsSender
 
     public async Task<DeliveryResult> SendAsync(SmsMessage message, CancellationToken cancellationToken)
     {
-        var masked = ContactMask.Phone(message.To);
+        var masked = ContactMasking.MaskPhone(message.To);
         ChannelsLog.Sending(_logger, Channel, Provider, masked);
 
         var form = new List<KeyValuePair<string, string>> { new("To", message.To) };
