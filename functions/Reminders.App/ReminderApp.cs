@@ -51,6 +51,8 @@ public static class ReminderApp
         services.AddApiDocument();
 
         var app = builder.Build();
+        // Built now so that a bad Webhooks__StoreTimeout stops the app at start-up, not at the first webhook.
+        app.Services.GetRequiredService<WebhookReceiver>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHttpFunctions(typeof(ReminderApp).Assembly);
