@@ -58,6 +58,14 @@ public sealed class FunctionCatalog
         {
             throw new InvalidOperationException($"The schedule of function '{name}' ({trigger.Schedule}) is invalid: {error}");
         }
+        if (configuration[TimerSchedule.TimeZoneSetting] is { Length: > 0 } zoneName)
+        {
+            if (!TimeZoneInfo.TryFindSystemTimeZoneById(zoneName, out var zone))
+            {
+                throw new InvalidOperationException($"Setting {TimerSchedule.TimeZoneSetting} names no known time zone ('{zoneName}'); use an IANA name such as Asia/Shanghai.");
+            }
+            schedule = schedule.InZone(zone);
+        }
         return new TimerFunctionDefinition(name, type, schedule, trigger.RunOnStartup, trigger.UseMonitor);
     }
 

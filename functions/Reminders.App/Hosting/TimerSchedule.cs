@@ -4,19 +4,29 @@ namespace Reminders.App.Hosting;
 
 /// <summary>
 /// An NCRONTAB schedule as the Functions host reads it: six fields
-/// <c>{second} {minute} {hour} {day} {month} {day-of-week}</c>, or five without seconds; occurrences in UTC.
+/// <c>{second} {minute} {hour} {day} {month} {day-of-week}</c>, or five without seconds; occurrences in UTC, or
+/// in the zone of setting WEBSITE_TIME_ZONE (an IANA name) as on Azure Functions for Linux.
 /// </summary>
 public sealed class TimerSchedule
 {
+    public const string TimeZoneSetting = "WEBSITE_TIME_ZONE";
+
     private readonly CrontabSchedule _schedule;
 
-    private TimerSchedule(string expression, CrontabSchedule schedule)
+    private TimerSchedule(string expression, CrontabSchedule schedule, TimeZoneInfo zone)
     {
         Expression = expression;
         _schedule = schedule;
+        Zone = zone;
     }
 
     public string Expression { get; }
+
+    /// <summary>The zone whose wall clock the fields describe.</summary>
+    public TimeZoneInfo Zone { get; }
+
+    /// <summary>The same schedule read in another zone's wall-clock time.</summary>
+    public TimerSchedule InZone(TimeZoneInfo zone) => new(Expression, _schedule, zone);
 
     public static TimerSchedule Parse(string expression)
     {
@@ -40,16 +50,36 @@ public sealed class TimerSchedule
             error = $"'{expression}' is not a valid NCRONTAB expression.";
             return false;
         }
-        schedule = new TimerSchedule(normalized, parsed);
+        schedule = new TimerSchedule(normalized, parsed, TimeZoneInfo.Utc);
         error = "";
         return true;
     }
 
-    /// <summary>The first occurrence strictly after <paramref name="after"/>, in UTC.</summary>
+    /// <summary>
+    /// The first occurrence strictly after <paramref name="after"/>, in UTC. In a zone with daylight saving, a
+    /// wall-clock time the clocks skip does not occur, and one they repeat occurs once, at its first showing.
+    /// </summary>
     public DateTimeOffset GetNextOccurrence(DateTimeOffset after)
     {
-        var next = _schedule.GetNextOccurrence(after.UtcDateTime);
-        return new DateTimeOffset(DateTime.SpecifyKind(next, DateTimeKind.Utc));
+        if (Zone == TimeZoneInfo.Utc)
+        {
+            return new DateTimeOffset(DateTime.SpecifyKind(_schedule.GetNextOccurrence(after.UtcDateTime), DateTimeKind.Utc));
+        }
+        var local = TimeZoneInfo.ConvertTime(after, Zone).DateTime;
+        while (true)
+        {
+            local = _schedule.GetNextOccurrence(local);
+            if (Zone.IsInvalidTime(local)) continue;
+            // The larger offset is the earlier instant: the first showing of a repeated hour.
+            IEnumerable<TimeSpan> offsets = Zone.IsAmbiguousTime(local)
+                ? Zone.GetAmbiguousTimeOffsets(local).OrderByDescending(o => o)
+                : [Zone.GetUtcOffset(local)];
+            foreach (var offset in offsets)
+            {
+                var instant = new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), offset).ToUniversalTime();
+                if (instant > after) return instant;
+            }
+        }
     }
 
     /// <summary>

@@ -114,3 +114,41 @@ public sealed class TimerScheduleTests
         Assert.Contains("ProbeQueue", error.Message);
     }
 }
+
+public sealed class TimerScheduleTimeZoneTests
+{
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+    private static readonly TimeZoneInfo NewYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+
+    [Fact]
+    public void Fields_are_read_in_the_zone_s_wall_clock()
+    {
+        var nineInShanghai = TimerSchedule.Parse("0 0 9 * * *").InZone(Shanghai);
+
+        // 09:00 in Shanghai is 01:00 UTC.
+        Assert.Equal(new DateTimeOffset(2026, 1, 6, 1, 0, 0, TimeSpan.Zero),
+            nineInShanghai.GetNextOccurrence(new DateTimeOffset(2026, 1, 5, 12, 0, 0, TimeSpan.Zero)));
+    }
+
+    [Fact]
+    public void A_time_the_clocks_skip_does_not_occur_that_day()
+    {
+        // 2026-03-08: New York skips 02:00 to 03:00.
+        var half2 = TimerSchedule.Parse("0 30 2 * * *").InZone(NewYork);
+        var before = new DateTimeOffset(2026, 3, 8, 0, 0, 0, TimeSpan.FromHours(-5));
+
+        Assert.Equal(new DateTimeOffset(2026, 3, 9, 2, 30, 0, TimeSpan.FromHours(-4)), half2.GetNextOccurrence(before));
+    }
+
+    [Fact]
+    public void A_time_the_clocks_repeat_occurs_once_at_its_first_showing()
+    {
+        // 2026-11-01: New York repeats 01:00 to 02:00 (first at -04:00, then at -05:00).
+        var half1 = TimerSchedule.Parse("0 30 1 * * *").InZone(NewYork);
+        var before = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(-4));
+
+        var first = half1.GetNextOccurrence(before);
+        Assert.Equal(new DateTimeOffset(2026, 11, 1, 1, 30, 0, TimeSpan.FromHours(-4)), first);
+        Assert.Equal(new DateTimeOffset(2026, 11, 2, 1, 30, 0, TimeSpan.FromHours(-5)), half1.GetNextOccurrence(first));
+    }
+}
