@@ -52,6 +52,13 @@ public static class WireNames
     public static bool TryParseReminderKind(string? name, out ReminderKind kind) =>
         KindsByName.TryGetValue(name ?? "", out kind);
 
+    /// <summary>The channels named in a comma-separated list as stored (<c>sms,email</c>); unknown names are skipped.</summary>
+    public static HashSet<Channel> ParseChannelList(string? names) =>
+        (names ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(n => TryParseChannel(n, out var c) ? (Channel?)c : null)
+            .OfType<Channel>()
+            .ToHashSet();
+
     public static bool TryParseChannel(string? name, out Channel channel)
     {
         switch (name?.Trim().ToLowerInvariant())

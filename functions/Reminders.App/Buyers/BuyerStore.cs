@@ -4,6 +4,8 @@ using System.Text.Json;
 using Azure;
 using Reminders.Core;
 using Reminders.Core.Notifications;
+using Reminders.Core.Orders;
+using Reminders.Core.Throttling;
 using Reminders.Storage;
 
 namespace Reminders.App.Buyers;
@@ -45,11 +47,7 @@ public sealed class BuyerStore(Orders.ReminderStorage storage, TimeProvider time
         var row = await storage.Buyers.GetEntityIfExistsAsync(buyerId, ProfileKey, cancellationToken: cancellationToken);
         if (!row.HasValue) return BuyerProfile.Empty(buyerId);
         var e = row.Value!;
-        var optedOut = (e.GetString("OptedOut") ?? "")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries)
-            .Select(n => WireNames.TryParseChannel(n, out var c) ? (Channel?)c : null)
-            .OfType<Channel>()
-            .ToHashSet();
+        var optedOut = WireNames.ParseChannelList(e.GetString("OptedOut"));
         var bad = JsonSerializer.Deserialize<Dictionary<Channel, string>>(e.GetString("BadContacts") ?? "{}") ?? [];
         var recent = JsonSerializer.Deserialize<List<RecentReminder>>(e.GetString("Recent") ?? "[]") ?? [];
         return new BuyerProfile(buyerId, e.ETag, optedOut, bad, recent);
@@ -87,6 +85,24 @@ public sealed class BuyerStore(Orders.ReminderStorage storage, TimeProvider time
             if (await TrySaveAsync(changed, cancellationToken)) return changed;
             if (attempt >= MaxAttempts) throw new InvalidOperationException($"Buyer {buyerId}'s profile kept changing under {MaxAttempts} attempts.");
         }
+    }
+
+    /// <summary>
+    /// Per channel, whether the buyer has a contact there and whether a provider reported it bad; and the channels
+    /// they opted out of, as a buyer or through the contact itself (an SMS STOP).
+    /// </summary>
+    public async Task<(IReadOnlyDictionary<Channel, ContactStatus> Contacts, IReadOnlySet<Channel> OptedOut)> ReachabilityAsync(
+        BuyerDetails buyer, BuyerProfile profile, CancellationToken cancellationToken)
+    {
+        var contacts = new Dictionary<Channel, ContactStatus>();
+        var optedOut = profile.OptedOut.ToHashSet();
+        foreach (var (channel, contact) in BuyerContacts.All(buyer))
+        {
+            if (contact is null) continue;
+            contacts[channel] = profile.IsBad(channel, contact) ? ContactStatus.MarkedBad : ContactStatus.Available;
+            if (await IsContactOptedOutAsync(channel, contact, cancellationToken)) optedOut.Add(channel);
+        }
+        return (contacts, optedOut);
     }
 
     public Task<BuyerProfile> SetOptOutAsync(string buyerId, Channel channel, bool optedOut, CancellationToken cancellationToken) =>
@@ -128,4 +144,23 @@ public sealed class BuyerStore(Orders.ReminderStorage storage, TimeProvider time
     }
 
     private static string ContactPartition(Channel channel, string contact) => $"contact|{channel.ToWire()}|{ContactHash.Of(contact)}";
+}
+
+/// <summary>The buyer's contact for each channel (null when they gave none).</summary>
+public static class BuyerContacts
+{
+    public static IEnumerable<(Channel Channel, string? Contact)> All(BuyerDetails buyer) =>
+    [
+        (Channel.Push, buyer.PushToken),
+        (Channel.Sms, buyer.Phone),
+        (Channel.Email, buyer.Email),
+    ];
+
+    public static string? For(BuyerDetails buyer, Channel channel) => channel switch
+    {
+        Channel.Push => buyer.PushToken,
+        Channel.Sms => buyer.Phone,
+        Channel.Email => buyer.Email,
+        _ => null,
+    };
 }

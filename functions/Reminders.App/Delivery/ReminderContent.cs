@@ -53,7 +53,7 @@ public sealed class ReminderContent(ReminderSettings settings, MerchantDirectory
         {
             OrderId = order.OrderId,
             MerchantName = merchant.DisplayName,
-            Amount = new Core.Templates.Money(order.Amount?.Value ?? 0m, order.Amount?.Currency ?? "CNY"),
+            Amount = new Core.Orders.Money(order.Amount?.Value ?? 0m, order.Amount?.Currency ?? "CNY"),
             Link = failure?.RetryUrl ?? merchant.OrderLink(order.OrderId),
             DueAt = DeadlineOf(order, reminder.Kind),
             TimeZoneId = timeZone,

@@ -191,7 +191,7 @@ public sealed partial class ReminderDelivery(
     /// </summary>
     private async Task<DeliveryOutcome> FallBackAsync(Order order, ReminderRow claimed, Channel failedChannel, string reason, CancellationToken cancellationToken)
     {
-        var failedBefore = ParseChannels(claimed.FailedChannels);
+        var failedBefore = WireNames.ParseChannelList(claimed.FailedChannels);
         var failedNow = new HashSet<Channel>(failedBefore) { failedChannel };
         var failedChannels = string.Join(',', settings.Channels.Where(failedNow.Contains).Select(c => c.ToWire()));
         var now = time.GetUtcNow();
@@ -233,22 +233,9 @@ public sealed partial class ReminderDelivery(
     private async Task<ChannelChoice> ChooseNextAsync(BuyerDetails buyer, Channel failedChannel, IReadOnlySet<Channel> failedBefore, CancellationToken cancellationToken)
     {
         var profile = await buyers.GetAsync(buyer.Id, cancellationToken);
-        var contacts = new Dictionary<Channel, ContactStatus>();
-        var optedOut = profile.OptedOut.ToHashSet();
-        foreach (var (channel, contact) in BuyerContacts.All(buyer))
-        {
-            if (contact is null) continue;
-            contacts[channel] = profile.IsBad(channel, contact) ? ContactStatus.MarkedBad : ContactStatus.Available;
-            if (await buyers.IsContactOptedOutAsync(channel, contact, cancellationToken)) optedOut.Add(channel);
-        }
+        var (contacts, optedOut) = await buyers.ReachabilityAsync(buyer, profile, cancellationToken);
         return ChannelChooser.ChooseAfterPermanentFailure(settings.Channels, contacts, optedOut, failedChannel, failedBefore);
     }
-
-    private static HashSet<Channel> ParseChannels(string? names) =>
-        (names ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
-            .Select(n => WireNames.TryParseChannel(n, out var c) ? (Channel?)c : null)
-            .OfType<Channel>()
-            .ToHashSet();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reminder {OrderId}/{ReminderId} on {Channel}: not sent, {Why}")]
     private static partial void LogSkipped(ILogger logger, string orderId, string reminderId, string channel, string why);

@@ -150,19 +150,8 @@ public sealed partial class ReminderDispatcher(
     private async Task<ThrottleRequest> BuildRequestAsync(
         ReminderRow reminder, Order order, BuyerDetails buyer, BuyerProfile profile, IReadOnlyList<ReminderRow> siblings, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var contacts = new Dictionary<Channel, ContactStatus>();
-        var optedOut = profile.OptedOut.ToHashSet();
-        foreach (var (channel, contact) in BuyerContacts.All(buyer))
-        {
-            if (contact is null) continue;
-            contacts[channel] = profile.IsBad(channel, contact) ? ContactStatus.MarkedBad : ContactStatus.Available;
-            if (await buyers.IsContactOptedOutAsync(channel, contact, cancellationToken)) optedOut.Add(channel);
-        }
-        var failedChannels = (reminder.FailedChannels ?? "")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries)
-            .Select(n => WireNames.TryParseChannel(n, out var c) ? (Channel?)c : null)
-            .OfType<Channel>()
-            .ToHashSet();
+        var (contacts, optedOut) = await buyers.ReachabilityAsync(buyer, profile, cancellationToken);
+        var failedChannels = WireNames.ParseChannelList(reminder.FailedChannels);
         return new ThrottleRequest
         {
             ReminderId = $"{order.OrderId}/{reminder.ReminderId}",
@@ -266,23 +255,4 @@ public sealed partial class ReminderDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Immediate dispatch of {OrderId}/{ReminderId} failed; the next sweep retries it")]
     private static partial void LogImmediateDispatchFailed(ILogger logger, Exception exception, string orderId, string reminderId);
-}
-
-/// <summary>The buyer's contact for each channel (null when they gave none).</summary>
-public static class BuyerContacts
-{
-    public static IEnumerable<(Channel Channel, string? Contact)> All(BuyerDetails buyer) =>
-    [
-        (Channel.Push, buyer.PushToken),
-        (Channel.Sms, buyer.Phone),
-        (Channel.Email, buyer.Email),
-    ];
-
-    public static string? For(BuyerDetails buyer, Channel channel) => channel switch
-    {
-        Channel.Push => buyer.PushToken,
-        Channel.Sms => buyer.Phone,
-        Channel.Email => buyer.Email,
-        _ => null,
-    };
 }

@@ -1,4 +1,5 @@
 using Reminders.Core.Notifications;
+using Reminders.Core.Orders;
 
 namespace Reminders.Core.Templates;
 

@@ -45,18 +45,9 @@ internal interface ILocaleTexts
     MessageParts Merchant(ReminderKind kind, TemplateValues v);
 }
 
-/// <summary>Payment failure codes from the gateway's <c>payment.failed</c> event, in plain words.</summary>
-public static class PaymentFailureReasons
+/// <summary>The gateway's payment failure codes (<see cref="Orders.PaymentFailureReasons"/>) in plain words.</summary>
+public static class PaymentFailureWording
 {
-    public const string InsufficientFunds = "insufficient_funds";
-    public const string CardDeclined = "card_declined";
-    public const string ExpiredCard = "expired_card";
-    public const string AuthenticationRequired = "authentication_required";
-    public const string ProcessingError = "processing_error";
-
-    public static IReadOnlyList<string> KnownCodes { get; } =
-        [InsufficientFunds, CardDeclined, ExpiredCard, AuthenticationRequired, ProcessingError];
-
     /// <summary>The reason and next step in the locale (resolved as templates are); unknown codes get generic words.</summary>
     public static PaymentFailureWords Describe(string? code, string? locale) =>
         ReminderTemplates.TextsFor(TemplateLocales.Resolve(locale, null)).Failure(code);

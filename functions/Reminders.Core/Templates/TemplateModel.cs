@@ -1,3 +1,5 @@
+using Reminders.Core.Orders;
+
 namespace Reminders.Core.Templates;
 
 /// <summary>Who reads a message. Only refund_stalled has both: the merchant's alert and the buyer's status notice.</summary>
@@ -16,9 +18,6 @@ public enum RefundStatus
     Failed,
     Completed,
 }
-
-/// <summary>An amount of money: <paramref name="Value"/> in units of the ISO 4217 <paramref name="Currency"/> (199.00 CNY).</summary>
-public sealed record Money(decimal Value, string Currency);
 
 /// <summary>What a message says about its order. Holds no buyer contact: merchant alerts get an already-masked <see cref="BuyerLabel"/>.</summary>
 public sealed record TemplateModel

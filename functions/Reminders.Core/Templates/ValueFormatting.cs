@@ -1,4 +1,5 @@
 using System.Globalization;
+using Reminders.Core.Orders;
 using Reminders.Core.Throttling;
 
 namespace Reminders.Core.Templates;

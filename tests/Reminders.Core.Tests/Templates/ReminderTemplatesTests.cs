@@ -1,4 +1,5 @@
 using Reminders.Core.Notifications;
+using Reminders.Core.Orders;
 using Reminders.Core.Templates;
 using static Reminders.Core.Tests.Templates.TemplateTestData;
 
@@ -111,14 +112,14 @@ public sealed class ReminderTemplatesTests
         var en = ReminderTemplates.Render(ReminderKind.PaymentFailed, Channel.Email, "en", Typical("en") with { PaymentFailureCode = code });
         var zh = ReminderTemplates.Render(ReminderKind.PaymentFailed, Channel.Sms, "zh-CN", Typical("zh-CN") with { PaymentFailureCode = code });
         Assert.Contains(english, en.Text, StringComparison.Ordinal);
-        Assert.Contains(PaymentFailureReasons.Describe(code, "en").NextStep, en.Text, StringComparison.Ordinal);
+        Assert.Contains(PaymentFailureWording.Describe(code, "en").NextStep, en.Text, StringComparison.Ordinal);
         Assert.Contains(chinese, zh.Text, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Each_known_failure_code_has_its_own_words()
     {
-        var words = PaymentFailureReasons.KnownCodes.Append("unknown").Select(code => PaymentFailureReasons.Describe(code, "zh-CN")).ToList();
+        var words = PaymentFailureReasons.Codes.Append("unknown").Select(code => PaymentFailureWording.Describe(code, "zh-CN")).ToList();
         Assert.Equal(words.Count, words.Distinct().Count());
         Assert.All(words, w => Assert.False(string.IsNullOrWhiteSpace(w.NextStep)));
     }

@@ -1,4 +1,5 @@
 using Reminders.Core.Notifications;
+using Reminders.Core.Orders;
 using Reminders.Core.Templates;
 using static Reminders.Core.Tests.Templates.TemplateTestData;
 
@@ -14,7 +15,7 @@ public sealed class SmsLengthTests
             data.Add(ReminderKind.PaymentDue, locale, "");
             data.Add(ReminderKind.ConfirmReceipt, locale, "");
             data.Add(ReminderKind.PayLaterDue, locale, "");
-            foreach (var code in PaymentFailureReasons.KnownCodes.Append("unknown"))
+            foreach (var code in PaymentFailureReasons.Codes.Append("unknown"))
                 data.Add(ReminderKind.PaymentFailed, locale, code);
             foreach (var status in Enum.GetValues<RefundStatus>())
                 data.Add(ReminderKind.RefundStalled, locale, status.ToString());

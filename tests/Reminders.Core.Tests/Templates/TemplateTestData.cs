@@ -1,4 +1,5 @@
 using Reminders.Core.Notifications;
+using Reminders.Core.Orders;
 using Reminders.Core.Templates;
 
 namespace Reminders.Core.Tests.Templates;
