@@ -1,22 +1,24 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Reminders.App.Dashboard;
+using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Hosting;
 
 namespace Reminders.App.Functions;
 
 /// <summary>GET /api/admin/dashboard/activity?hours=6: timeline entries by kind and decision per hour, and the reminders that failed.</summary>
-[Function("DashboardActivity")]
-[HttpTrigger(AuthorizationLevel.Admin, "GET", Route = "admin/dashboard/activity", Summary = "Reminder decisions by kind over the last hours, and failed reminders")]
-[Tags("Dashboard")]
-[ProducesResponseType(StatusCodes.Status200OK)]
-[ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-[ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-public sealed class DashboardActivity(ActivityLog activity, TimeProvider time) : IHttpFunction
+public sealed class DashboardActivity(ActivityLog activity, TimeProvider time)
 {
     public const int MaxHours = 168;
 
-    public async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
+    [Function(nameof(DashboardActivity))]
+    [EndpointSummary("Reminder decisions by kind over the last hours, and failed reminders")]
+    [Tags("Dashboard")]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/admin/dashboard/activity")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (!DashboardRequest.TryReadInt(request, "hours", 6, 1, MaxHours, out var hours, out var error)) return error!;
         await activity.FlushAsync(cancellationToken); // this instance's latest counts first

@@ -1,20 +1,22 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Reminders.App.Dashboard;
+using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Hosting;
 
 namespace Reminders.App.Functions;
 
 /// <summary>GET /api/admin/dashboard/attention?hours=1: per sweep, index entries already due but not handled, and those due within the hours.</summary>
-[Function("DashboardAttention")]
-[HttpTrigger(AuthorizationLevel.Admin, "GET", Route = "admin/dashboard/attention", Summary = "Due and upcoming reminders per sweep, from the due-time index")]
-[Tags("Dashboard")]
-[ProducesResponseType(StatusCodes.Status200OK)]
-[ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-[ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-public sealed class DashboardAttention(DashboardQueries queries, TimeProvider time) : IHttpFunction
+public sealed class DashboardAttention(DashboardQueries queries, TimeProvider time)
 {
-    public async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
+    [Function(nameof(DashboardAttention))]
+    [EndpointSummary("Due and upcoming reminders per sweep, from the due-time index")]
+    [Tags("Dashboard")]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/admin/dashboard/attention")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (!DashboardRequest.TryReadInt(request, "hours", 1, 0, 48, out var hours, out var error)) return error!;
         var sweeps = await queries.AttentionAsync(TimeSpan.FromHours(hours), cancellationToken);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Reminders.App.Dashboard;
+using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Hosting;
 
 namespace Reminders.App.Functions;
@@ -10,14 +11,15 @@ namespace Reminders.App.Functions;
 /// GET /dashboard: the operators' page, opened with the admin key in <c>?code=</c> (or x-functions-key). The page
 /// takes the key out of the address bar and sends it to the admin APIs in the x-functions-key header.
 /// </summary>
-[Function("Dashboard")]
-[HttpTrigger(AuthorizationLevel.Admin, "GET", Route = "/dashboard", Summary = "The operators' dashboard page (HTML)")]
-[Tags("Dashboard")]
-[ProducesResponseType<string>(StatusCodes.Status200OK, "text/html")]
-[ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-public sealed class DashboardPage : IHttpFunction
+public sealed class DashboardPage
 {
-    public Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
+    [Function("Dashboard")]
+    [EndpointSummary("The operators' dashboard page (HTML)")]
+    [Tags("Dashboard")]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/html")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    public Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "dashboard")] HttpRequest request, CancellationToken cancellationToken)
     {
         var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
         var headers = request.HttpContext.Response.Headers;

@@ -1,18 +1,20 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Reminders.App.Dashboard;
+using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Hosting;
 
 namespace Reminders.App.Functions;
 
 /// <summary>GET /api/admin/dashboard/queues: approximate message counts of the reminder queues and their poison queues.</summary>
-[Function("DashboardQueues")]
-[HttpTrigger(AuthorizationLevel.Admin, "GET", Route = "admin/dashboard/queues", Summary = "Depths of the reminder queues and their poison queues")]
-[Tags("Dashboard")]
-[ProducesResponseType(StatusCodes.Status200OK)]
-[ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-public sealed class DashboardQueues(DashboardQueries queries) : IHttpFunction
+public sealed class DashboardQueues(DashboardQueries queries)
 {
-    public async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken) =>
+    [Function(nameof(DashboardQueues))]
+    [EndpointSummary("Depths of the reminder queues and their poison queues")]
+    [Tags("Dashboard")]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/admin/dashboard/queues")] HttpRequest request, CancellationToken cancellationToken) =>
         Results.Ok(new { queues = await queries.QueueDepthsAsync(cancellationToken) });
 }

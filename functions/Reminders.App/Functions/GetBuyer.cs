@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Reminders.App.Buyers;
 using Reminders.App.Delivery;
+using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Hosting;
 using Reminders.Core;
 using Reminders.Core.Orders;
@@ -9,21 +10,21 @@ using Reminders.Core.Orders;
 namespace Reminders.App.Functions;
 
 /// <summary>GET /api/admin/buyers/{buyerId}: the buyer's opt-outs and the contacts providers refused (masked).</summary>
-[Function("GetBuyer")]
-[HttpTrigger(AuthorizationLevel.Admin, "GET", Route = "admin/buyers/{buyerId}", Summary = "A buyer's opt-outs and bad contacts")]
-[Tags("Admin")]
-[ProducesResponseType(StatusCodes.Status200OK)]
-[ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-[ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-[ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-public sealed class GetBuyer(BuyerStore buyers, BadContactNotes badContacts) : IHttpFunction
+public sealed class GetBuyer(BuyerStore buyers, BadContactNotes badContacts)
 {
-    public async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
+    [Function(nameof(GetBuyer))]
+    [EndpointSummary("A buyer's opt-outs and bad contacts")]
+    [Tags("Admin")]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/admin/buyers/{buyerId}")] HttpRequest request, string buyerId, CancellationToken cancellationToken)
     {
-        var buyerId = request.RouteValues["buyerId"] as string;
         if (!OrderEventParser.IsValidId(buyerId)) return Problems.BadRequest("buyerId", "must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
-        var profile = await buyers.GetAsync(buyerId!, cancellationToken);
-        var notes = await badContacts.ListAsync(buyerId!, cancellationToken);
+        var profile = await buyers.GetAsync(buyerId, cancellationToken);
+        var notes = await badContacts.ListAsync(buyerId, cancellationToken);
         if (profile.ETag == default && notes.Count == 0) return Problems.NotFound($"No buyer {buyerId} is known.");
         return Results.Ok(BuyerView.From(profile, notes));
     }

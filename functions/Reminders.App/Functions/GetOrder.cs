@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Hosting;
 using Reminders.App.Orders;
 using Reminders.Core;
@@ -9,20 +10,20 @@ using Reminders.Core.Planning;
 namespace Reminders.App.Functions;
 
 /// <summary>GET /api/orders/{orderId}: the order's state, reminders and timeline, contacts masked.</summary>
-[Function("GetOrder")]
-[HttpTrigger(AuthorizationLevel.Admin, "GET", Route = "orders/{orderId}", Summary = "An order with its reminders and timeline")]
-[Tags("Admin")]
-[ProducesResponseType(StatusCodes.Status200OK)]
-[ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-[ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-[ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-public sealed class GetOrder(OrderStore orders) : IHttpFunction
+public sealed class GetOrder(OrderStore orders)
 {
-    public async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
+    [Function(nameof(GetOrder))]
+    [EndpointSummary("An order with its reminders and timeline")]
+    [Tags("Admin")]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/orders/{orderId}")] HttpRequest request, string orderId, CancellationToken cancellationToken)
     {
-        var orderId = request.RouteValues["orderId"] as string;
         if (!OrderEventParser.IsValidId(orderId)) return Problems.BadRequest("orderId", "must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
-        var snapshot = await orders.GetAsync(orderId!, cancellationToken);
+        var snapshot = await orders.GetAsync(orderId, cancellationToken);
         return snapshot is null ? Problems.NotFound($"No order {orderId} is known.") : Results.Ok(OrderView.From(snapshot));
     }
 }

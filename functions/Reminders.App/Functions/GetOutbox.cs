@@ -1,21 +1,23 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Reminders.App.Delivery;
+using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Hosting;
 using Reminders.Core.Orders;
 
 namespace Reminders.App.Functions;
 
 /// <summary>GET /api/admin/outbox?orderId=...: what the local outbox holds for one order, recipients masked.</summary>
-[Function("GetOutbox")]
-[HttpTrigger(AuthorizationLevel.Admin, "GET", Route = "admin/outbox", Summary = "Messages the local outbox holds for an order")]
-[Tags("Admin")]
-[ProducesResponseType(StatusCodes.Status200OK)]
-[ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-[ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-public sealed class GetOutbox(OutboxStore outbox) : IHttpFunction
+public sealed class GetOutbox(OutboxStore outbox)
 {
-    public async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
+    [Function(nameof(GetOutbox))]
+    [EndpointSummary("Messages the local outbox holds for an order")]
+    [Tags("Admin")]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/admin/outbox")] HttpRequest request, CancellationToken cancellationToken)
     {
         var orderId = request.Query["orderId"].FirstOrDefault();
         if (string.IsNullOrEmpty(orderId)) return Problems.BadRequest("orderId", "is required: GET /api/admin/outbox?orderId=...");

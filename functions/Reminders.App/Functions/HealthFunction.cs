@@ -1,16 +1,17 @@
 using Azure;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Hosting;
 using Reminders.Storage;
 
 namespace Reminders.App.Functions;
 
 /// <summary>GET /api/health: whether each storage service answers. 200 when all do, 503 otherwise.</summary>
-[Function("Health")]
-[HttpTrigger(AuthorizationLevel.Anonymous, "GET", Route = "health")]
-public sealed class HealthFunction(TableServiceClient tables, QueueServiceClient queues, BlobServiceClient blobs) : IHttpFunction
+public sealed class HealthFunction(TableServiceClient tables, QueueServiceClient queues, BlobServiceClient blobs)
 {
-    public async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
+    [Function("Health")]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest request, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));

@@ -1,14 +1,13 @@
+using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Dispatch;
-using Reminders.App.Hosting;
 using Reminders.App.Orders;
 
 namespace Reminders.App.Functions;
 
 /// <summary>Sends what has come due of: pay-later due (先用后付).</summary>
-[Function("PayLaterSweep")]
-[TimerTrigger("%Sweeps__PayLater__Schedule%")]
-public sealed class PayLaterSweep(ReminderDispatcher dispatcher) : ITimerFunction
+public sealed class PayLaterSweep(ReminderDispatcher dispatcher)
 {
-    public Task RunAsync(TimerInfo timer, CancellationToken cancellationToken) =>
+    [Function(nameof(PayLaterSweep))]
+    public Task Run([TimerTrigger("%Sweeps__PayLater__Schedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         dispatcher.SweepAsync(Sweep.PayLater, cancellationToken);
 }

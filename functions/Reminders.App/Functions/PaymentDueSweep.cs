@@ -1,14 +1,13 @@
+using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Dispatch;
-using Reminders.App.Hosting;
 using Reminders.App.Orders;
 
 namespace Reminders.App.Functions;
 
 /// <summary>Sends what has come due of: payment due (催付), payment window deadlines and payment-failed notices.</summary>
-[Function("PaymentDueSweep")]
-[TimerTrigger("%Sweeps__PaymentDue__Schedule%")]
-public sealed class PaymentDueSweep(ReminderDispatcher dispatcher) : ITimerFunction
+public sealed class PaymentDueSweep(ReminderDispatcher dispatcher)
 {
-    public Task RunAsync(TimerInfo timer, CancellationToken cancellationToken) =>
+    [Function(nameof(PaymentDueSweep))]
+    public Task Run([TimerTrigger("%Sweeps__PaymentDue__Schedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         dispatcher.SweepAsync(Sweep.PaymentDue, cancellationToken);
 }

@@ -1,15 +1,15 @@
+using Azure.Storage.Queues.Models;
+using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Delivery;
-using Reminders.App.Hosting;
 using Reminders.App.Orders;
 using Reminders.Core.Notifications;
 
 namespace Reminders.App.Functions;
 
-/// <summary>Sends buyer reminders from the reminders-email queue through the email provider (Channels__Email__Provider), with one-click unsubscribe.</summary>
-[Function("SendEmail")]
-[QueueTrigger(QueueNames.Email)]
-public sealed class SendEmail(ReminderDelivery delivery) : IQueueFunction
+/// <summary>Sends buyer reminders from the email queue through the provider in Channels__Email__Provider.</summary>
+public sealed class SendEmail(ReminderDelivery delivery)
 {
-    public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken) =>
+    [Function(nameof(SendEmail))]
+    public Task Run([QueueTrigger(QueueNames.Email)] QueueMessage message, CancellationToken cancellationToken) =>
         delivery.DeliverAsync(Channel.Email, message, cancellationToken);
 }

@@ -1,15 +1,15 @@
+using Azure.Storage.Queues.Models;
+using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Delivery;
-using Reminders.App.Hosting;
 using Reminders.App.Orders;
 using Reminders.Core.Notifications;
 
 namespace Reminders.App.Functions;
 
-/// <summary>Sends buyer reminders from the reminders-sms queue through the SMS provider (Channels__Sms__Provider).</summary>
-[Function("SendSms")]
-[QueueTrigger(QueueNames.Sms)]
-public sealed class SendSms(ReminderDelivery delivery) : IQueueFunction
+/// <summary>Sends buyer reminders from the sms queue through the provider in Channels__Sms__Provider.</summary>
+public sealed class SendSms(ReminderDelivery delivery)
 {
-    public Task RunAsync(QueueTriggerMessage message, CancellationToken cancellationToken) =>
+    [Function(nameof(SendSms))]
+    public Task Run([QueueTrigger(QueueNames.Sms)] QueueMessage message, CancellationToken cancellationToken) =>
         delivery.DeliverAsync(Channel.Sms, message, cancellationToken);
 }

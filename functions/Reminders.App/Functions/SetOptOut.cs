@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Reminders.App.Buyers;
 using Reminders.App.Delivery;
+using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Hosting;
 using Reminders.Core;
 using Reminders.Core.Orders;
@@ -10,15 +11,16 @@ using Reminders.Core.Orders;
 namespace Reminders.App.Functions;
 
 /// <summary>POST /api/admin/optouts {"buyerId", "channel", "optedOut"}: an operator opts a buyer out of (or back into) a channel.</summary>
-[Function("SetOptOut")]
-[HttpTrigger(AuthorizationLevel.Admin, "POST", Route = "admin/optouts", Summary = "Opt a buyer out of (or back into) a channel")]
-[Tags("Admin")]
-[ProducesResponseType(StatusCodes.Status200OK)]
-[ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-[ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-public sealed class SetOptOut(BuyerStore buyers, BadContactNotes badContacts) : IHttpFunction
+public sealed class SetOptOut(BuyerStore buyers, BadContactNotes badContacts)
 {
-    public async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
+    [Function(nameof(SetOptOut))]
+    [EndpointSummary("Opt a buyer out of (or back into) a channel")]
+    [Tags("Admin")]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/admin/optouts")] HttpRequest request, CancellationToken cancellationToken)
     {
         JsonElement body;
         try

@@ -1,14 +1,13 @@
+using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Dispatch;
-using Reminders.App.Hosting;
 using Reminders.App.Orders;
 
 namespace Reminders.App.Functions;
 
 /// <summary>Sends what has come due of: settlement missing.</summary>
-[Function("SettlementSweep")]
-[TimerTrigger("%Sweeps__Settlement__Schedule%")]
-public sealed class SettlementSweep(ReminderDispatcher dispatcher) : ITimerFunction
+public sealed class SettlementSweep(ReminderDispatcher dispatcher)
 {
-    public Task RunAsync(TimerInfo timer, CancellationToken cancellationToken) =>
+    [Function(nameof(SettlementSweep))]
+    public Task Run([TimerTrigger("%Sweeps__Settlement__Schedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         dispatcher.SweepAsync(Sweep.Settlement, cancellationToken);
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Reminders.App.Buyers;
 using Reminders.App.Delivery;
+using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Hosting;
 using Reminders.Core;
 using Reminders.Core.Notifications;
@@ -14,12 +15,7 @@ namespace Reminders.App.Functions;
 /// public URL (Reminders__PublicBaseUrl + path and query). STOP words opt the sending number out of SMS for every
 /// buyer using it; START and UNSTOP opt it back in. Answers empty TwiML: Twilio's own opt-out handling replies.
 /// </summary>
-[Function("TwilioInboundSms")]
-[HttpTrigger(AuthorizationLevel.Anonymous, "POST", Route = "sms/inbound/twilio", Summary = "Twilio inbound SMS webhook: STOP / START keywords")]
-[Tags("Webhooks")]
-[ProducesResponseType<string>(StatusCodes.Status200OK, "text/xml")]
-[ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-public sealed partial class TwilioInboundSms(DeliverySettings settings, BuyerStore buyers, ILogger<TwilioInboundSms> logger) : IHttpFunction
+public sealed partial class TwilioInboundSms(DeliverySettings settings, BuyerStore buyers, ILogger<TwilioInboundSms> logger)
 {
     public const string EmptyTwiml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
 
@@ -30,7 +26,13 @@ public sealed partial class TwilioInboundSms(DeliverySettings settings, BuyerSto
 
     private static readonly HashSet<string> StartWords = new(StringComparer.OrdinalIgnoreCase) { "START", "UNSTOP" };
 
-    public async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
+    [Function(nameof(TwilioInboundSms))]
+    [EndpointSummary("Twilio inbound SMS webhook: STOP / START keywords")]
+    [Tags("Webhooks")]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/xml")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/sms/inbound/twilio")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType)
         {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Reminders.App.Buyers;
 using Reminders.App.Delivery;
+using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Hosting;
 using Reminders.Core.Notifications;
 
@@ -13,14 +14,15 @@ namespace Reminders.App.Functions;
 /// one-click POST with body <c>List-Unsubscribe=One-Click</c>, or the page's button) opts the buyer out of email.
 /// A GET never changes anything, so link scanners cannot unsubscribe anyone.
 /// </summary>
-[Function("Unsubscribe")]
-[HttpTrigger(AuthorizationLevel.Anonymous, "GET", "POST", Route = "unsubscribe", Summary = "One-click unsubscribe from reminder emails (RFC 8058)")]
-[Tags("Buyers")]
-[ProducesResponseType<string>(StatusCodes.Status200OK, "text/html")]
-[ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-public sealed class Unsubscribe(UnsubscribeLinks links, BuyerStore buyers) : IHttpFunction
+public sealed class Unsubscribe(UnsubscribeLinks links, BuyerStore buyers)
 {
-    public async Task<IResult> RunAsync(HttpRequest request, CancellationToken cancellationToken)
+    [Function(nameof(Unsubscribe))]
+    [EndpointSummary("One-click unsubscribe from reminder emails (RFC 8058)")]
+    [Tags("Buyers")]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/html")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "api/unsubscribe")] HttpRequest request, CancellationToken cancellationToken)
     {
         var token = request.Query["token"].FirstOrDefault();
         if (links.TryReadToken(token) is not { } buyerId)

@@ -20,32 +20,32 @@ public sealed partial class ExceptionProblemHandler(ILogger<ExceptionProblemHand
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        IResult result;
+        if (ProblemFor(exception, httpContext, logger) is { } problem) await problem.ExecuteAsync(httpContext);
+        return true;
+    }
+
+    /// <summary>The answer for an exception an HTTP function threw; null when the client has gone (nothing to answer).</summary>
+    public static IResult? ProblemFor(Exception exception, HttpContext httpContext, ILogger logger)
+    {
         switch (exception)
         {
             case BadHttpRequestException bad:
-                result = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                return bad.StatusCode == StatusCodes.Status413PayloadTooLarge
                     ? Problems.TooLarge(httpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0)
                     : Results.Problem(statusCode: bad.StatusCode, title: "The request could not be read.", detail: bad.Message);
-                break;
             case TableTransactionFailedException { Status: 409 or 412 } contended:
                 // Other writers to the same order won every round of optimistic concurrency: busy, not broken.
                 LogStorageUnavailable(logger, httpContext.Request.Path, contended.Status, contended.ErrorCode);
-                result = Problems.StorageUnavailable(ContentionRetryAfter);
-                break;
+                return Problems.StorageUnavailable(ContentionRetryAfter);
             case RequestFailedException storage when IsUnavailable(storage):
                 LogStorageUnavailable(logger, httpContext.Request.Path, storage.Status, storage.ErrorCode);
-                result = Problems.StorageUnavailable(StorageRetryAfter);
-                break;
+                return Problems.StorageUnavailable(StorageRetryAfter);
             case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
-                return true;
+                return null;
             default:
                 LogUnhandled(logger, exception, httpContext.Request.Path);
-                result = Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "An unexpected error occurred.");
-                break;
+                return Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "An unexpected error occurred.");
         }
-        await result.ExecuteAsync(httpContext);
-        return true;
     }
 
     /// <summary>Network failures (status 0), throttling and server errors: the storage service, not the request, is at fault.</summary>

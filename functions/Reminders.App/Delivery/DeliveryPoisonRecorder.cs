@@ -10,18 +10,19 @@ namespace Reminders.App.Delivery;
 /// <c>moved_to_poison</c> on its row and the order's timeline, so an operator sees it. A poisoned copy of a
 /// reminder that was sent, suppressed or superseded by a later attempt changes nothing (it is only logged).
 /// </summary>
-public sealed partial class DeliveryPoisonObserver(OrderStore orders, TimeProvider time, ILogger<DeliveryPoisonObserver> logger) : IPoisonMessageObserver
+public sealed partial class DeliveryPoisonRecorder(OrderStore orders, TimeProvider time, ILogger<DeliveryPoisonRecorder> logger)
 {
     public const string Reason = "moved_to_poison";
     private const int MaxAttempts = 10;
 
-    public async Task OnMessagePoisonedAsync(PoisonedQueueMessage message, CancellationToken cancellationToken)
+    /// <summary>Records the poisoned <paramref name="message"/> that came from <paramref name="queue"/>.</summary>
+    public async Task RecordAsync(string queue, QueueMessage message, CancellationToken cancellationToken)
     {
-        var channel = ChannelOf(message.QueueName);
-        if (channel is null) return;
-        if (ReminderMessage.TryParse(message.MessageText) is not { } reminderMessage)
+        var channel = ChannelOf(queue) ?? throw new ArgumentException($"{queue} is not a reminder queue.", nameof(queue));
+        var poisonQueue = queue + QueueNames.PoisonSuffix;
+        if (ReminderMessage.TryParse(message.Body.ToString()) is not { } reminderMessage)
         {
-            LogUnreadable(logger, message.PoisonQueueName, message.MessageId);
+            LogUnreadable(logger, poisonQueue, message.MessageId);
             return;
         }
 
@@ -30,7 +31,7 @@ public sealed partial class DeliveryPoisonObserver(OrderStore orders, TimeProvid
             var row = await orders.GetReminderAsync(reminderMessage.OrderId, reminderMessage.ReminderId, cancellationToken);
             if (row is null || reminderMessage.Attempt < row.Attempt || ReminderStatus.IsFinal(row.Status))
             {
-                LogIgnored(logger, reminderMessage.OrderId, reminderMessage.ReminderId, message.PoisonQueueName, row?.Status ?? "missing");
+                LogIgnored(logger, reminderMessage.OrderId, reminderMessage.ReminderId, poisonQueue, row?.Status ?? "missing");
                 return;
             }
             var now = time.GetUtcNow();
@@ -39,7 +40,7 @@ public sealed partial class DeliveryPoisonObserver(OrderStore orders, TimeProvid
             {
                 Channel = channel,
                 Reason = Reason,
-                Detail = $"{message.QueueName} -> {message.PoisonQueueName} after {message.DequeueCount} tries ({message.Reason})",
+                Detail = $"{queue} -> {poisonQueue}: the host gave up on the message",
             };
             if (await orders.UpdateReminderAsync(failed, [entry], cancellationToken) is not null) return;
         }
@@ -55,7 +56,7 @@ public sealed partial class DeliveryPoisonObserver(OrderStore orders, TimeProvid
         _ => null,
     };
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Poisoned message {MessageId} in {PoisonQueue} is not a reminder message; it stays there for inspection")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Poisoned message {MessageId} in {PoisonQueue} is not a reminder message; nothing to record")]
     private static partial void LogUnreadable(ILogger logger, string poisonQueue, string messageId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Poisoned copy of {OrderId}/{ReminderId} in {PoisonQueue} changes nothing: the reminder is {Status}")]

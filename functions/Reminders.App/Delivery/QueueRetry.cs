@@ -1,0 +1,26 @@
+using Azure.Storage.Queues;
+using Reminders.App.Dispatch;
+
+namespace Reminders.App.Delivery;
+
+/// <summary>
+/// Tries a reminder message again after a delay of its own (a provider's Retry-After, a claim another copy still
+/// holds): a copy goes back on the queue hidden for the delay, and the running copy completes. The Functions queue
+/// trigger has no per-message retry delay (host.json's visibilityTimeout is one value for every failure). After
+/// <see cref="MaxRetries"/> delayed tries the message fails instead, so the host's maxDequeueCount and the poison
+/// queue bound it as they bound any other failure.
+/// </summary>
+public sealed class QueueRetry(QueueServiceClient queues)
+{
+    public const int MaxRetries = 8;
+
+    public async Task LaterAsync(string queue, ReminderMessage message, TimeSpan delay, string why, CancellationToken cancellationToken)
+    {
+        if (message.Retry >= MaxRetries)
+        {
+            throw new InvalidOperationException($"{message.OrderId}/{message.ReminderId}: {why}; gave up after {MaxRetries} delayed tries.");
+        }
+        var copy = message with { Retry = message.Retry + 1 };
+        await queues.GetQueueClient(queue).SendMessageAsync(BinaryData.FromString(copy.ToJson()), visibilityTimeout: delay, cancellationToken: cancellationToken);
+    }
+}
