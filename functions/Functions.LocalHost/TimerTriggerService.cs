@@ -70,8 +70,8 @@ internal sealed partial class TimerTriggerService : BackgroundService
 
     public override void Dispose()
     {
+        // Not disposed: DI disposes this service twice (as itself and as a hosted service).
         _shutdown.Cancel();
-        _shutdown.Dispose();
         base.Dispose();
     }
 
