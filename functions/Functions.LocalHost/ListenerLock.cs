@@ -32,28 +32,21 @@ internal sealed class ListenerLock
     /// <summary>True when this instance now holds the lease; false when another instance does.</summary>
     public async Task<bool> TryAcquireAsync(CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            await _lease.AcquireAsync(Period, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            return false;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            await CreateBlobAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        try
-        {
-            await _lease.AcquireAsync(Period, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            return false;
+            try
+            {
+                await _lease.AcquireAsync(Period, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status == 409)
+            {
+                return false;
+            }
+            catch (RequestFailedException e) when (e.Status == 404 && attempt == 0)
+            {
+                await CreateBlobAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

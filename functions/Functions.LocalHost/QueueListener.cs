@@ -1,4 +1,4 @@
-using System.Text;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Queues;
@@ -130,9 +130,11 @@ internal sealed partial class QueueListener
         }
     }
 
+    /// <summary>Runs the function for one message and then deletes it, returns it or moves it to poison.</summary>
     private async Task ProcessAsync(QueueMessage message)
     {
-        var receipt = new PopReceiptHolder(message.PopReceipt);
+        // The newest pop receipt: each Update Message hands out a new one.
+        var receipt = new StrongBox<string>(message.PopReceipt);
         try
         {
             if (Decode(message) is not { } body)
@@ -146,21 +148,8 @@ internal sealed partial class QueueListener
                 return;
             }
 
-            using var keepHidden = new CancellationTokenSource();
-            var keepingHidden = KeepHiddenAsync(message.MessageId, receipt, keepHidden.Token);
-            // On the thread pool, so that a function that blocks before its first await cannot hold up the listener.
-            var run = Task.Run(() => RunFunctionAsync(message, body));
-            var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Task first;
-            await using (_abort.Token.Register(() => aborted.TrySetResult()).ConfigureAwait(false))
-            {
-                first = await Task.WhenAny(run, aborted.Task).ConfigureAwait(false);
-            }
-            await keepHidden.CancelAsync().ConfigureAwait(false);
-            await keepingHidden.ConfigureAwait(false);
-
-            var failure = first == run ? await run.ConfigureAwait(false) : null;
-            if (first != run || (failure is OperationCanceledException && _abort.IsCancellationRequested))
+            var (aborted, failure) = await RunKeepingHiddenAsync(message, body, receipt).ConfigureAwait(false);
+            if (aborted)
             {
                 LogAbandoned(_logger, _function.Name, message.MessageId);
                 await SetVisibleAfterAsync(message.MessageId, receipt, TimeSpan.Zero).ConfigureAwait(false);
@@ -184,6 +173,29 @@ internal sealed partial class QueueListener
             // timeout and is tried again. At least once, never lost.
             LogHandlingFailed(_logger, e, _function.Name, message.MessageId);
         }
+    }
+
+    /// <summary>
+    /// Runs the function while keeping the message hidden. Aborted when the host's shutdown timeout passed first
+    /// (or the function gave up on its cancellation then); otherwise the function's failure, null on success.
+    /// </summary>
+    private async Task<(bool Aborted, Exception? Failure)> RunKeepingHiddenAsync(QueueMessage message, BinaryData body, StrongBox<string> receipt)
+    {
+        using var keepHidden = new CancellationTokenSource();
+        var keepingHidden = KeepHiddenAsync(message.MessageId, receipt, keepHidden.Token);
+        // On the thread pool, so that a function that blocks before its first await cannot hold up the listener.
+        var run = Task.Run(() => RunFunctionAsync(message, body));
+        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task first;
+        await using (_abort.Token.Register(() => aborted.TrySetResult()).ConfigureAwait(false))
+        {
+            first = await Task.WhenAny(run, aborted.Task).ConfigureAwait(false);
+        }
+        await keepHidden.CancelAsync().ConfigureAwait(false);
+        await keepingHidden.ConfigureAwait(false);
+        if (first != run) return (true, null);
+        var failure = await run.ConfigureAwait(false);
+        return (failure is OperationCanceledException && _abort.IsCancellationRequested, failure);
     }
 
     /// <summary>The message's bytes under the configured encoding; null when the text is not Base64.</summary>
@@ -221,7 +233,7 @@ internal sealed partial class QueueListener
     }
 
     /// <summary>Extends the message's invisibility every half of the receive visibility timeout while the function runs.</summary>
-    private async Task KeepHiddenAsync(string messageId, PopReceiptHolder receipt, CancellationToken cancellationToken)
+    private async Task KeepHiddenAsync(string messageId, StrongBox<string> receipt, CancellationToken cancellationToken)
     {
         var period = _options.ReceiveVisibilityTimeout / 2;
         while (true)
@@ -249,14 +261,14 @@ internal sealed partial class QueueListener
         }
     }
 
-    private async Task SetVisibleAfterAsync(string messageId, PopReceiptHolder receipt, TimeSpan delay)
+    private async Task SetVisibleAfterAsync(string messageId, StrongBox<string> receipt, TimeSpan delay)
     {
         var updated = await _queue.UpdateMessageAsync(messageId, receipt.Value, (string?)null, delay, CancellationToken.None).ConfigureAwait(false);
         receipt.Value = updated.Value.PopReceipt;
     }
 
     /// <summary>Copies the text as stored to <c>&lt;queue&gt;-poison</c> (created if missing), then deletes the original.</summary>
-    private async Task MoveToPoisonAsync(QueueMessage message, PopReceiptHolder receipt, string reason)
+    private async Task MoveToPoisonAsync(QueueMessage message, StrongBox<string> receipt, string reason)
     {
         var poison = _service.GetQueueClient(_function.QueueName + QueueFunction.PoisonSuffix);
         if (!_poisonQueueExists)
@@ -267,18 +279,6 @@ internal sealed partial class QueueListener
         await poison.SendMessageAsync(message.Body.ToString(), CancellationToken.None).ConfigureAwait(false);
         await _queue.DeleteMessageAsync(message.MessageId, receipt.Value, CancellationToken.None).ConfigureAwait(false);
         LogPoisoned(_logger, _function.Name, message.MessageId, poison.Name, message.DequeueCount, reason);
-    }
-
-    /// <summary>The newest pop receipt of a message; each Update Message hands out a new one.</summary>
-    private sealed class PopReceiptHolder(string value)
-    {
-        private string _value = value;
-
-        public string Value
-        {
-            get => Volatile.Read(ref _value);
-            set => Volatile.Write(ref _value, value);
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Function {FunctionName} listens to queue {QueueName}")]

@@ -24,25 +24,16 @@ internal sealed class ScheduleMonitor
         _blob = _container.GetBlobClient($"timers/{hostId}/{functionName}/status");
     }
 
-    /// <summary>The recorded status, or null when none was recorded (or it is not a status).</summary>
+    /// <summary>The recorded status, or null when none was recorded (or it is not a status); its ETag guards the next write.</summary>
     public async Task<TimerStatus?> ReadAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            var download = (await _blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
-            _etag = download.Details.ETag;
-            return download.Content.ToMemory().IsEmpty ? null : download.Content.ToObjectFromJson<TimerStatus>();
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            _etag = null;
-            return null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        (var status, _etag) = await DownloadAsync(cancellationToken).ConfigureAwait(false);
+        return status;
     }
+
+    /// <summary>As <see cref="ReadAsync"/>, leaving the ETag of this monitor's last read or write in place.</summary>
+    public async Task<TimerStatus?> PeekAsync(CancellationToken cancellationToken) =>
+        (await DownloadAsync(cancellationToken).ConfigureAwait(false)).Status;
 
     /// <summary>
     /// Writes <paramref name="status"/> if the blob is unchanged since this monitor last read or wrote it. When it
@@ -71,6 +62,28 @@ internal sealed class ScheduleMonitor
                 var stored = await ReadAsync(cancellationToken).ConfigureAwait(false);
                 if (stored is not null && stored.Last >= status.Last) return;
             }
+        }
+    }
+
+    /// <summary>The stored status (null when missing, empty or not a status) and the blob's ETag.</summary>
+    private async Task<(TimerStatus? Status, ETag? ETag)> DownloadAsync(CancellationToken cancellationToken)
+    {
+        BlobDownloadResult download;
+        try
+        {
+            download = (await _blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return (null, null);
+        }
+        try
+        {
+            return (download.Content.ToMemory().IsEmpty ? null : download.Content.ToObjectFromJson<TimerStatus>(), download.Details.ETag);
+        }
+        catch (JsonException)
+        {
+            return (null, download.Details.ETag);
         }
     }
 }

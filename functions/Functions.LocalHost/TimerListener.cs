@@ -19,8 +19,6 @@ internal sealed partial class TimerListener(
 
     public TimerFunction Function => function;
 
-    public bool UsesMonitor => monitor is not null;
-
     public async Task RunAsync(CancellationToken stopping)
     {
         try
@@ -54,6 +52,14 @@ internal sealed partial class TimerListener(
         {
             // Logged as "Executed ... (Failed ...)"; the next occurrence runs as scheduled.
         }
+    }
+
+    /// <summary>Runs the function now (admin API), told the recorded status as a scheduled run would be.</summary>
+    public async Task InvokeNowAsync(string reason, CancellationToken cancellationToken)
+    {
+        var recorded = monitor is null ? null : await ReadStatusAsync(monitor.PeekAsync, cancellationToken).ConfigureAwait(false);
+        var status = recorded ?? new TimerStatus(DateTimeOffset.MinValue, function.Schedule.GetNextOccurrence(time.GetUtcNow()), DateTimeOffset.MinValue);
+        await InvokeAsync(ToTimerInfo(status, isPastDue: false), reason, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>What the function is told, as the host tells it: the status before this run, null without a monitor.</summary>
@@ -137,7 +143,7 @@ internal sealed partial class TimerListener(
     private async Task RunScheduleAsync(CancellationToken holding, CancellationToken stopping)
     {
         var now = time.GetUtcNow();
-        var recorded = monitor is null ? null : await ReadStatusAsync(holding).ConfigureAwait(false);
+        var recorded = monitor is null ? null : await ReadStatusAsync(monitor.ReadAsync, holding).ConfigureAwait(false);
         var status = recorded ?? new TimerStatus(DateTimeOffset.MinValue, function.Schedule.GetNextOccurrence(now), DateTimeOffset.MinValue);
 
         if (recorded is not null && now > recorded.Next)
@@ -179,11 +185,11 @@ internal sealed partial class TimerListener(
         return status;
     }
 
-    private async Task<TimerStatus?> ReadStatusAsync(CancellationToken cancellationToken)
+    private async Task<TimerStatus?> ReadStatusAsync(Func<CancellationToken, Task<TimerStatus?>> read, CancellationToken cancellationToken)
     {
         try
         {
-            return await monitor!.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return await read(cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException e)
         {

@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,10 +15,6 @@ internal sealed partial class TimerTriggerService : BackgroundService
     private const string AdminReason = "This function was programmatically called via the host APIs.";
 
     private readonly IReadOnlyList<TimerListener> _listeners;
-    private readonly BlobServiceClient _blobs;
-    private readonly string _hostId;
-    private readonly TimeProvider _time;
-    private readonly ILogger<TimerTriggerService> _logger;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Lock _gate = new();
     private readonly HashSet<Task> _onDemand = [];
@@ -28,19 +23,16 @@ internal sealed partial class TimerTriggerService : BackgroundService
         FunctionCatalog catalog, IConfiguration configuration, TimerTriggerOptions options, IServiceProvider services,
         FunctionInvoker invoker, TimeProvider time, ILogger<TimerTriggerService> logger)
     {
-        _blobs = services.GetService<BlobServiceClient>() ?? throw new InvalidOperationException(
+        var blobs = services.GetService<BlobServiceClient>() ?? throw new InvalidOperationException(
             "The local Functions host needs a BlobServiceClient in DI for the timer locks and schedule status: register one from AzureWebJobsStorage.");
-        _hostId = options.HostId;
-        _time = time;
-        _logger = logger;
         var scopes = services.GetRequiredService<IServiceScopeFactory>();
         var now = time.GetUtcNow();
         _listeners = catalog.ResolveTimers(configuration, options).Select(function =>
         {
             var useMonitor = function.Descriptor.UseMonitor && !function.Schedule.IsMoreFrequentThanOncePerMinute(now);
             if (function.Descriptor.UseMonitor && !useMonitor) LogMonitorOff(logger, function.Name, function.Schedule.Expression);
-            var monitor = useMonitor ? new ScheduleMonitor(_blobs, options.HostId, function.Name) : null;
-            var listenerLock = new ListenerLock(_blobs, options.HostId, function.Name, options.ListenerLockPeriod);
+            var monitor = useMonitor ? new ScheduleMonitor(blobs, options.HostId, function.Name) : null;
+            var listenerLock = new ListenerLock(blobs, options.HostId, function.Name, options.ListenerLockPeriod);
             return new TimerListener(function, listenerLock, monitor, options, scopes, invoker, time, logger);
         }).ToList();
     }
@@ -50,7 +42,7 @@ internal sealed partial class TimerTriggerService : BackgroundService
     {
         var listener = _listeners.FirstOrDefault(l => string.Equals(l.Function.Name, functionName, StringComparison.OrdinalIgnoreCase));
         if (listener is null) return false;
-        var run = Task.Run(() => InvokeOnDemandAsync(listener));
+        var run = Task.Run(() => listener.InvokeNowAsync(AdminReason, _shutdown.Token));
         lock (_gate) _onDemand.Add(run);
         _ = run.ContinueWith(t => { lock (_gate) _onDemand.Remove(t); }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         return true;
@@ -75,29 +67,6 @@ internal sealed partial class TimerTriggerService : BackgroundService
         base.Dispose();
     }
 
-    private async Task InvokeOnDemandAsync(TimerListener listener)
-    {
-        var token = _shutdown.Token;
-        TimerStatus? status = null;
-        if (listener.UsesMonitor)
-        {
-            try
-            {
-                // A monitor of its own: the listener's keeps the ETag of its last write.
-                status = await new ScheduleMonitor(_blobs, _hostId, listener.Function.Name).ReadAsync(token).ConfigureAwait(false);
-            }
-            catch (RequestFailedException e)
-            {
-                LogStatusUnreadable(_logger, e, listener.Function.Name, e.Status);
-            }
-        }
-        status ??= new TimerStatus(DateTimeOffset.MinValue, listener.Function.Schedule.GetNextOccurrence(_time.GetUtcNow()), DateTimeOffset.MinValue);
-        await listener.InvokeAsync(listener.ToTimerInfo(status, isPastDue: false), AdminReason, token).ConfigureAwait(false);
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Function {FunctionName} runs every {Schedule}, more often than once a minute: its schedule monitor is off")]
     private static partial void LogMonitorOff(ILogger logger, string functionName, string schedule);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Function {FunctionName}: reading its schedule status failed with status {Status}")]
-    private static partial void LogStatusUnreadable(ILogger logger, Exception exception, string functionName, int status);
 }
