@@ -71,79 +71,64 @@ public sealed class FunctionCatalog
     private static FunctionDescriptor Describe(string name, MethodInfo method)
     {
         var entryPoint = $"{method.DeclaringType!.FullName!.Replace('+', '.')}.{method.Name}";
-        string Fail(string problem) => throw new InvalidOperationException($"Function '{name}' ({entryPoint}) {problem}");
-
         var triggers = method.GetParameters()
             .Select(p => (Parameter: p, Attribute: p.GetCustomAttributes().FirstOrDefault(a => a is HttpTriggerAttribute or TimerTriggerAttribute or QueueTriggerAttribute)))
             .Where(t => t.Attribute is not null)
             .ToList();
-        if (triggers.Count != 1) Fail("must have exactly one parameter with [HttpTrigger], [TimerTrigger] or [QueueTrigger]; the local host runs no other trigger.");
-        var (trigger, attribute) = triggers[0];
-
-        var descriptor = attribute switch
+        var problem = "must have exactly one parameter with [HttpTrigger], [TimerTrigger] or [QueueTrigger]; the local host runs no other trigger.";
+        if (triggers.Count == 1)
         {
-            HttpTriggerAttribute http => new FunctionDescriptor
+            var (trigger, attribute) = triggers[0];
+            var function = new FunctionDescriptor { Name = name, EntryPoint = entryPoint, Method = method, TriggerParameter = trigger, TriggerType = default };
+            function = attribute switch
             {
-                Name = name, EntryPoint = entryPoint, Method = method, TriggerType = TriggerType.HttpTrigger, TriggerParameter = trigger,
-                Route = http.Route, HttpMethods = http.Methods, AuthLevel = http.AuthLevel,
-            },
-            TimerTriggerAttribute timer => new FunctionDescriptor
-            {
-                Name = name, EntryPoint = entryPoint, Method = method, TriggerType = TriggerType.TimerTrigger, TriggerParameter = trigger,
-                Schedule = timer.Schedule, RunOnStartup = timer.RunOnStartup, UseMonitor = timer.UseMonitor,
-            },
-            QueueTriggerAttribute queue => new FunctionDescriptor
-            {
-                Name = name, EntryPoint = entryPoint, Method = method, TriggerType = TriggerType.QueueTrigger, TriggerParameter = trigger,
-                QueueName = queue.QueueName, Connection = queue.Connection,
-            },
-            _ => throw new InvalidOperationException("Unreachable."),
-        };
-
-        var triggerError = descriptor.TriggerType switch
-        {
-            TriggerType.HttpTrigger when trigger.ParameterType != typeof(HttpRequest) => "takes its HTTP trigger as HttpRequest only",
-            TriggerType.TimerTrigger when trigger.ParameterType != typeof(TimerInfo) => "takes its timer trigger as TimerInfo only",
-            TriggerType.QueueTrigger when descriptor.Connection is { Length: > 0 } connection && connection != "AzureWebJobsStorage" =>
-                $"reads its queue through connection '{connection}'; the local host serves the one storage account of AzureWebJobsStorage",
-            _ => null,
-        };
-        if (triggerError is not null) Fail(triggerError + ".");
-        if (descriptor.TriggerType != TriggerType.HttpTrigger && !IsAwaitableWithoutResult(method.ReturnType))
-        {
-            Fail($"returns {method.ReturnType.Name}; timer and queue functions return void, Task or ValueTask here (no output bindings).");
+                HttpTriggerAttribute http => function with { TriggerType = TriggerType.HttpTrigger, Route = http.Route, HttpMethods = http.Methods, AuthLevel = http.AuthLevel },
+                TimerTriggerAttribute timer => function with { TriggerType = TriggerType.TimerTrigger, Schedule = timer.Schedule, RunOnStartup = timer.RunOnStartup, UseMonitor = timer.UseMonitor },
+                QueueTriggerAttribute queue => function with { TriggerType = TriggerType.QueueTrigger, QueueName = queue.QueueName, Connection = queue.Connection },
+                _ => function,
+            };
+            problem = ProblemWith(function);
+            if (problem is null) return function;
         }
-
-        var routeParameters = descriptor.TriggerType == TriggerType.HttpTrigger ? RouteParameters(descriptor, Fail) : [];
-        foreach (var parameter in method.GetParameters().Where(p => p != trigger && p.ParameterType != typeof(CancellationToken)))
-        {
-            if (!routeParameters.Contains(parameter.Name!) || !CanConvertFromString(parameter.ParameterType))
-            {
-                Fail($"has parameter '{parameter.Name}' ({parameter.ParameterType.Name}), which the local host cannot bind: it binds the trigger, a CancellationToken and route parameters (no FunctionContext, no input bindings).");
-            }
-        }
-        return descriptor;
+        throw new InvalidOperationException($"Function '{name}' ({entryPoint}) {problem}");
     }
 
-    private static HashSet<string> RouteParameters(FunctionDescriptor function, Func<string, string> fail)
+    /// <summary>Why the local host cannot run <paramref name="function"/>, or null when it can.</summary>
+    private static string? ProblemWith(FunctionDescriptor function)
     {
-        try
+        var trigger = function.TriggerParameter;
+        var problem = function.TriggerType switch
         {
-            var pattern = RoutePatternFactory.Parse(function.Route ?? function.Name);
-            return pattern.Parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        }
-        catch (RoutePatternException e)
+            TriggerType.HttpTrigger when trigger.ParameterType != typeof(HttpRequest) => "takes its HTTP trigger as HttpRequest only.",
+            TriggerType.TimerTrigger when trigger.ParameterType != typeof(TimerInfo) => "takes its timer trigger as TimerInfo only.",
+            TriggerType.QueueTrigger when function.Connection is { Length: > 0 } connection && connection != "AzureWebJobsStorage" =>
+                $"reads its queue through connection '{connection}'; the local host serves the one storage account of AzureWebJobsStorage.",
+            not TriggerType.HttpTrigger when function.Method.ReturnType is var type && type != typeof(void) && type != typeof(Task) && type != typeof(ValueTask) =>
+                $"returns {type.Name}; timer and queue functions return void, Task or ValueTask here (no output bindings).",
+            _ => null,
+        };
+        if (problem is not null) return problem;
+
+        HashSet<string> routeParameters = [];
+        if (function.TriggerType == TriggerType.HttpTrigger)
         {
-            fail($"has an invalid route '{function.Route}': {e.Message}");
-            return [];
+            try
+            {
+                routeParameters = RoutePatternFactory.Parse(function.Route ?? function.Name).Parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            }
+            catch (RoutePatternException e)
+            {
+                return $"has an invalid route '{function.Route}': {e.Message}";
+            }
         }
+        var unbound = function.Method.GetParameters().FirstOrDefault(p => p != trigger && p.ParameterType != typeof(CancellationToken)
+            && !(routeParameters.Contains(p.Name!) && CanConvertFromString(p.ParameterType)));
+        return unbound is null ? null
+            : $"has parameter '{unbound.Name}' ({unbound.ParameterType.Name}), which the local host cannot bind: it binds the trigger, a CancellationToken and route parameters (no FunctionContext, no input bindings).";
     }
 
     internal static bool CanConvertFromString(Type type) =>
         type == typeof(string) || TypeDescriptor.GetConverter(type).CanConvertFrom(typeof(string));
-
-    private static bool IsAwaitableWithoutResult(Type type) =>
-        type == typeof(void) || type == typeof(Task) || type == typeof(ValueTask);
 
     private static bool IsValidQueueName(string name) =>
         name.Length is >= 3 and <= 63 && name[0] != '-' && !name.EndsWith('-') && !name.Contains("--", StringComparison.Ordinal)

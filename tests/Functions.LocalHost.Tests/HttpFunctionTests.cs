@@ -86,6 +86,16 @@ public sealed class HttpFunctionTests : IAsyncLifetime
         Assert.True(await _client.GetFromJsonAsync<bool>("/api/cancelled"));
 
     [Fact]
+    public async Task An_invocation_is_logged_as_the_host_logs_it()
+    {
+        await _client.GetAsync("/api/hello/log");
+
+        var lines = _app.Services.GetRequiredService<CollectingLoggerProvider>().Lines.Where(l => l.StartsWith("Information Function.Hello:", StringComparison.Ordinal)).ToList();
+        Assert.Matches(@"Executing 'Functions\.Hello' \(Reason='This function was programmatically called via the host APIs\.', Id=[0-9a-f-]{36}\)", lines[0]);
+        Assert.Matches(@"Executed 'Functions\.Hello' \(Succeeded, Id=[0-9a-f-]{36}, Duration=\d+ms\)", lines[1]);
+    }
+
+    [Fact]
     public async Task A_function_that_throws_fails_the_request_and_is_logged_as_failed()
     {
         await Assert.ThrowsAsync<InvalidOperationException>(() => _client.GetAsync("/api/throws"));
