@@ -6,7 +6,7 @@ namespace Functions.LocalHost;
 /// <c>minimum + rand[0.8, 1.2] * 2^(n-1) * minimum</c>, capped at the maximum. Before any message was ever found,
 /// the first empty poll waits the minimum.
 /// </summary>
-public sealed class PollingBackoff
+internal sealed class PollingBackoff
 {
     private const double RandomizationFactor = 0.2;
 

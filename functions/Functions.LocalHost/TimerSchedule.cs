@@ -8,7 +8,7 @@ namespace Functions.LocalHost;
 /// <c>{second} {minute} {hour} {day} {month} {day-of-week}</c>, or five without seconds; occurrences in UTC, or in
 /// the wall-clock time of another zone (WEBSITE_TIME_ZONE).
 /// </summary>
-public sealed class TimerSchedule
+internal sealed class TimerSchedule
 {
     private readonly CrontabSchedule _schedule;
 
