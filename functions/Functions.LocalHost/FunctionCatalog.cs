@@ -19,6 +19,9 @@ public sealed class FunctionCatalog
 
     public IReadOnlyList<FunctionDescriptor> Functions { get; }
 
+    /// <summary>The connection a trigger uses when it names none, as in the host.</summary>
+    public const string DefaultConnection = "AzureWebJobsStorage";
+
     public static FunctionCatalog Discover(Assembly assembly) => Discover(assembly.GetExportedTypes());
 
     /// <summary>The functions declared by <paramref name="types"/>.</summary>
@@ -101,8 +104,8 @@ public sealed class FunctionCatalog
         {
             TriggerType.HttpTrigger when trigger.ParameterType != typeof(HttpRequest) => "takes its HTTP trigger as HttpRequest only.",
             TriggerType.TimerTrigger when trigger.ParameterType != typeof(TimerInfo) => "takes its timer trigger as TimerInfo only.",
-            TriggerType.QueueTrigger when function.Connection is { Length: > 0 } connection && connection != "AzureWebJobsStorage" =>
-                $"reads its queue through connection '{connection}'; the local host serves the one storage account of AzureWebJobsStorage.",
+            TriggerType.QueueTrigger when function.Connection is { Length: > 0 } connection && connection != DefaultConnection =>
+                $"reads its queue through connection '{connection}'; the local host serves the one storage account of {DefaultConnection}.",
             not TriggerType.HttpTrigger when function.Method.ReturnType is var type && type != typeof(void) && type != typeof(Task) && type != typeof(ValueTask) =>
                 $"returns {type.Name}; timer and queue functions return void, Task or ValueTask here (no output bindings).",
             _ => null,

@@ -21,9 +21,10 @@ namespace Functions.LocalHost;
 /// <para>
 /// What it does not do: no gRPC and no worker process (functions run in this process, a DI scope per invocation,
 /// their class created with <see cref="ActivatorUtilities"/>); no bindings beyond those three triggers, no input or
-/// output bindings, no <c>FunctionContext</c>, no middleware; queue triggers read the one storage account whose
-/// <c>QueueServiceClient</c> is in DI, which must hand messages over as stored (<c>QueueMessageEncoding.None</c>, the
-/// SDK's default) since the host decodes them by host.json <c>messageEncoding</c>; keys come from one list (<see cref="LocalFunctionsHostOptions.Keys"/>),
+/// output bindings, no <c>FunctionContext</c>, no middleware; queue triggers read the one storage account of
+/// <c>AzureWebJobsStorage</c> through the <c>QueueServiceClient</c> in DI (the Azure client named
+/// <c>AzureWebJobsStorage</c> if registered, else the default one), which must hand messages over as stored
+/// (<c>QueueMessageEncoding.None</c>, the SDK's default) since the host decodes them by host.json <c>messageEncoding</c>; keys come from one list (<see cref="LocalFunctionsHostOptions.Keys"/>),
 /// each opening every function, where the host keeps function, host and master keys apart.
 /// </para>
 /// </summary>

@@ -1,4 +1,5 @@
 using Azure.Storage.Queues;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -22,12 +23,30 @@ internal sealed class QueueTriggerService : BackgroundService
         FunctionCatalog catalog, IConfiguration configuration, QueueTriggerOptions options, IServiceProvider services,
         FunctionInvoker invoker, TimeProvider time, ILogger<QueueTriggerService> logger)
     {
-        var queues = services.GetService<QueueServiceClient>() ?? throw new InvalidOperationException(
-            "The local Functions host needs a QueueServiceClient in DI for its queue triggers: register one from AzureWebJobsStorage.");
+        var queues = TriggerConnection(services);
         var scopes = services.GetRequiredService<IServiceScopeFactory>();
         _listeners = catalog.ResolveQueues(configuration)
             .Select(f => new QueueListener(f, queues, options, scopes, invoker, time, new Random(), logger))
             .ToList();
+    }
+
+    /// <summary>
+    /// The client of the triggers' connection: the Azure client named <c>AzureWebJobsStorage</c> (Microsoft.Extensions.Azure
+    /// <c>WithName</c>) when there is one, so that an app whose own default client encodes messages can give the host one
+    /// that reads them as stored; else the default <see cref="QueueServiceClient"/>.
+    /// </summary>
+    private static QueueServiceClient TriggerConnection(IServiceProvider services)
+    {
+        try
+        {
+            if (services.GetService<IAzureClientFactory<QueueServiceClient>>()?.CreateClient(FunctionCatalog.DefaultConnection) is { } named) return named;
+        }
+        catch (InvalidOperationException)
+        {
+            // No client of that name: use the default one.
+        }
+        return services.GetService<QueueServiceClient>() ?? throw new InvalidOperationException(
+            "The local Functions host needs a QueueServiceClient in DI for its queue triggers: register one from AzureWebJobsStorage.");
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
