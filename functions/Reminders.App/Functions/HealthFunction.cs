@@ -1,7 +1,9 @@
 using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Http;
 using Reminders.App.Hosting;
-using Reminders.Storage;
 
 namespace Reminders.App.Functions;
 

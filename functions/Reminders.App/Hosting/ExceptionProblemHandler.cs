@@ -1,8 +1,9 @@
 using Azure;
+using Azure.Data.Tables;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Reminders.Storage;
+using Reminders.App.Storage;
 
 namespace Reminders.App.Hosting;
 
@@ -33,8 +34,9 @@ public sealed partial class ExceptionProblemHandler(ILogger<ExceptionProblemHand
                 LogStorageUnavailable(logger, httpContext.Request.Path, contended.Status, contended.ErrorCode);
                 result = Problems.StorageUnavailable(ContentionRetryAfter);
                 break;
-            case RequestFailedException storage when IsUnavailable(storage):
-                LogStorageUnavailable(logger, httpContext.Request.Path, storage.Status, storage.ErrorCode);
+            case var storage when StorageFailure.IsUnavailable(storage):
+                var failed = storage as RequestFailedException;
+                LogStorageUnavailable(logger, httpContext.Request.Path, failed?.Status ?? 0, failed?.ErrorCode);
                 result = Problems.StorageUnavailable(StorageRetryAfter);
                 break;
             case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
@@ -47,9 +49,6 @@ public sealed partial class ExceptionProblemHandler(ILogger<ExceptionProblemHand
         await result.ExecuteAsync(httpContext);
         return true;
     }
-
-    /// <summary>Network failures (status 0), throttling and server errors: the storage service, not the request, is at fault.</summary>
-    public static bool IsUnavailable(RequestFailedException e) => e.Status is 0 or 408 or 429 or >= 500;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storage unavailable while serving {Path}: status {Status}, code {ErrorCode}")]
     private static partial void LogStorageUnavailable(ILogger logger, PathString path, int status, string? errorCode);
