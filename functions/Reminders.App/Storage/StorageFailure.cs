@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Azure;
 
 namespace Reminders.App.Storage;
@@ -11,11 +12,14 @@ public static class StorageFailure
 {
     public static bool IsUnreachable(Exception e) =>
         e is RequestFailedException { Status: 0 }
-        || (e is AggregateException retries && retries.InnerExceptions.All(a => a is RequestFailedException { Status: 0 } or OperationCanceledException));
+        || (e is AggregateException { InnerExceptions.Count: > 0 } retries && retries.InnerExceptions.All(IsNoAnswer));
 
     /// <summary>Network failures, throttling and server errors: the storage service, not the request, is at fault.</summary>
     public static bool IsUnavailable(Exception e) => IsUnreachable(e) || e is RequestFailedException { Status: 408 or 429 or >= 500 };
 
     /// <summary>Any failure of a storage call, with or without an answer.</summary>
     public static bool IsStorageFailure(Exception e) => e is RequestFailedException || IsUnreachable(e);
+
+    private static bool IsNoAnswer(Exception attempt) =>
+        attempt is RequestFailedException { Status: 0 } or IOException or SocketException or HttpRequestException or OperationCanceledException;
 }
