@@ -34,7 +34,7 @@ public static class ReminderApp
         services.AddExceptionHandler<ExceptionProblemHandler>();
         services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection("Admin"));
         services.AddStorageClients(builder.Configuration);
-        services.AddTriggerHostStorageClients(); // TEMPORARY: goes with Hosting/ (see TriggerHostStorageClients)
+        services.AddTriggerHostStorageClients(builder.Configuration); // TEMPORARY: goes with Hosting/ (see TriggerHostStorageClients)
 
         var reminderSettings = DomainSettings.ReadReminderSettings(builder.Configuration);
         services.AddSingleton(reminderSettings);

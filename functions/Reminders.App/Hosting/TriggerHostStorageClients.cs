@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Reminders.App.Storage;
 
@@ -11,8 +12,9 @@ namespace Reminders.App.Hosting;
 /// </summary>
 public static class TriggerHostStorageClients
 {
-    public static IServiceCollection AddTriggerHostStorageClients(this IServiceCollection services)
+    public static IServiceCollection AddTriggerHostStorageClients(this IServiceCollection services, IConfiguration configuration)
     {
+        var connection = StorageConnection.FromConfiguration(configuration);
         services.AddSingleton(provider =>
         {
             var options = new Reminders.Storage.StorageClientOptions { TimeProvider = provider.GetRequiredService<TimeProvider>() };
@@ -21,7 +23,6 @@ public static class TriggerHostStorageClients
         });
         services.AddSingleton(provider =>
         {
-            var connection = provider.GetRequiredService<StorageConnection>();
             var options = provider.GetRequiredService<Reminders.Storage.StorageClientOptions>();
             return connection.ConnectionString is { } cs
                 ? new Reminders.Storage.QueueServiceClient(cs, options)
@@ -29,7 +30,6 @@ public static class TriggerHostStorageClients
         });
         services.AddSingleton(provider =>
         {
-            var connection = provider.GetRequiredService<StorageConnection>();
             var options = provider.GetRequiredService<Reminders.Storage.StorageClientOptions>();
             return connection.ConnectionString is { } cs
                 ? new Reminders.Storage.BlobServiceClient(cs, options)

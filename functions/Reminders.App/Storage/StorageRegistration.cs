@@ -53,7 +53,6 @@ public static class StorageRegistration
                 foreach (var added in provider.GetServices<StorageRequestPolicy>()) options.AddPolicy(added.Policy, added.Position);
             });
         });
-        services.AddSingleton(connection);
         return services;
     }
 

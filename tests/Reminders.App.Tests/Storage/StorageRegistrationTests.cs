@@ -14,10 +14,12 @@ namespace Reminders.App.Tests.Storage;
 
 public sealed class StorageRegistrationTests
 {
+    private static IConfiguration Configuration(IReadOnlyDictionary<string, string?> settings) =>
+        new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+
     private static ServiceProvider Build(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? more = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection().AddLogging().AddStorageClients(configuration);
+        var services = new ServiceCollection().AddLogging().AddStorageClients(Configuration(settings));
         more?.Invoke(services);
         return services.BuildServiceProvider();
     }
@@ -35,30 +37,32 @@ public sealed class StorageRegistrationTests
     [Fact]
     public void An_account_name_gives_the_accounts_endpoints_with_the_default_credential()
     {
-        using var provider = Build(new Dictionary<string, string?> { ["AzureWebJobsStorage:accountName"] = "remindersacct" });
+        var settings = new Dictionary<string, string?> { ["AzureWebJobsStorage:accountName"] = "remindersacct" };
+        using var provider = Build(settings);
 
         Assert.Equal("https://remindersacct.table.core.windows.net/", provider.GetRequiredService<TableServiceClient>().Uri.AbsoluteUri);
         Assert.Equal("https://remindersacct.queue.core.windows.net/", provider.GetRequiredService<QueueServiceClient>().Uri.AbsoluteUri);
         Assert.Equal("https://remindersacct.blob.core.windows.net/", provider.GetRequiredService<BlobServiceClient>().Uri.AbsoluteUri);
-        Assert.IsType<DefaultAzureCredential>(provider.GetRequiredService<StorageConnection>().Credential);
+        Assert.IsType<DefaultAzureCredential>(StorageConnection.FromConfiguration(Configuration(settings)).Credential);
     }
 
     [Fact]
     public void Service_uris_and_a_user_assigned_managed_identity_are_taken_as_given()
     {
-        using var provider = Build(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage:tableServiceUri"] = "https://tables.example.net",
             ["AzureWebJobsStorage:queueServiceUri"] = "https://queues.example.net",
             ["AzureWebJobsStorage:blobServiceUri"] = "https://blobs.example.net",
             ["AzureWebJobsStorage:credential"] = "managedidentity",
             ["AzureWebJobsStorage:clientId"] = "00000000-0000-0000-0000-000000000001",
-        });
+        };
+        using var provider = Build(settings);
 
         Assert.Equal("tables.example.net", provider.GetRequiredService<TableServiceClient>().Uri.Host);
         Assert.Equal("queues.example.net", provider.GetRequiredService<QueueServiceClient>().Uri.Host);
         Assert.Equal("blobs.example.net", provider.GetRequiredService<BlobServiceClient>().Uri.Host);
-        Assert.IsType<ManagedIdentityCredential>(provider.GetRequiredService<StorageConnection>().Credential);
+        Assert.IsType<ManagedIdentityCredential>(StorageConnection.FromConfiguration(Configuration(settings)).Credential);
     }
 
     [Fact]
