@@ -8,6 +8,7 @@ using Reminders.App.Dispatch;
 using Reminders.App.Hosting;
 using Reminders.App.Observability;
 using Reminders.App.Orders;
+using Reminders.App.Storage;
 using Reminders.App.Webhooks;
 
 namespace Reminders.App;
@@ -28,16 +29,19 @@ public static class ReminderApp
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(Random.Shared); // the one source of jitter (thread-safe)
         services.AddProblemDetails();
         services.AddExceptionHandler<ExceptionProblemHandler>();
         services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection("Admin"));
         services.AddStorageClients(builder.Configuration);
+        services.AddTriggerHostStorageClients(builder.Configuration); // TEMPORARY: goes with Hosting/ (see TriggerHostStorageClients)
 
         var reminderSettings = DomainSettings.ReadReminderSettings(builder.Configuration);
         services.AddSingleton(reminderSettings);
         services.AddSingleton(DomainSettings.ToThrottleSettings(reminderSettings, builder.Configuration));
         services.AddSingleton(new WebhookSecrets(builder.Configuration));
         services.AddSingleton<ReminderStorage>();
+        services.AddHostedService<StorageSetup>();
         services.AddSingleton<ReminderIndex>();
         services.AddSingleton<OrderStore>();
         services.AddSingleton<BuyerStore>();

@@ -2,10 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Reminders.App.Dispatch;
 using Reminders.App.Orders;
 using Reminders.Core.Notifications;
-using Reminders.Storage;
+using Reminders.TestSupport;
 
 namespace Reminders.Benchmarks;
 
@@ -100,9 +101,9 @@ public sealed class DeliveryScenario(BenchmarkOptions options, ResultSet results
     {
         var watch = Stopwatch.StartNew();
         var orders = new TableClient(connectionString, ReminderStorage.OrdersTable);
-        var queue = new QueueClient(connectionString, QueueNames.Sms);
+        var queue = TestStorage.Queues(connectionString).GetQueueClient(QueueNames.Sms);
         await orders.CreateIfNotExistsAsync(cancellationToken);
-        await queue.CreateIfNotExistsAsync(cancellationToken);
+        await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var now = time.GetUtcNow();
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = SeedConcurrency, CancellationToken = cancellationToken },
             async (i, ct) =>
@@ -111,8 +112,8 @@ public sealed class DeliveryScenario(BenchmarkOptions options, ResultSet results
                 var order = fixture.Build(orderId, $"bd-{prefix}-{i}", now.AddHours(-1), now);
                 var rows = order.Rows.ToList();
                 var first = rows.FindIndex(a => a.Entity.RowKey.StartsWith(OrderRows.ReminderPrefix, StringComparison.Ordinal)
-                    && ReminderRow.FromEntity(a.Entity) is { Kind: ReminderKind.PaymentDue, Step: 1 });
-                var reminder = ReminderRow.FromEntity(rows[first].Entity) with
+                    && ReminderRow.FromEntity((TableEntity)a.Entity) is { Kind: ReminderKind.PaymentDue, Step: 1 });
+                var reminder = ReminderRow.FromEntity((TableEntity)rows[first].Entity) with
                 {
                     Status = ReminderStatus.Enqueued,
                     Channel = Channel.Sms,
@@ -120,7 +121,7 @@ public sealed class DeliveryScenario(BenchmarkOptions options, ResultSet results
                     ClaimedAt = now,
                     EnqueuedAt = now,
                 };
-                rows[first] = rows[first] with { Entity = reminder.ToEntity() };
+                rows[first] = new TableTransactionAction(rows[first].ActionType, reminder.ToEntity());
                 await orders.SubmitTransactionAsync(rows, ct);
                 await queue.SendMessageAsync(new ReminderMessage(orderId, reminder.ReminderId, reminder.Attempt).ToJson(), cancellationToken: ct);
             });

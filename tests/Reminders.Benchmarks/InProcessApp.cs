@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Reminders.App.Hosting;
+using Reminders.App.Storage;
 
 namespace Reminders.Benchmarks;
 

@@ -1,5 +1,5 @@
+using Azure.Data.Tables;
 using Reminders.App.Orders;
-using Reminders.Storage;
 
 namespace Reminders.Benchmarks;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Reminders.App.Hosting;
 using Reminders.App.Orders;
@@ -7,7 +8,6 @@ using Reminders.Core;
 using Reminders.Core.Orders;
 using Reminders.Core.Planning;
 using Reminders.Core.Settings;
-using Reminders.Storage;
 
 namespace Reminders.Benchmarks;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Reminders.App.Dispatch;
 using Reminders.App.Orders;
-using Reminders.Storage;
 
 namespace Reminders.Benchmarks;
 
@@ -35,8 +35,8 @@ public sealed class SweepScenario(BenchmarkOptions options, ResultSet results, T
         await using var app = new InProcessApp(settings, counter);
         var storage = app.Services.GetRequiredService<ReminderStorage>();
         var dispatcher = app.Services.GetRequiredService<ReminderDispatcher>();
-        await storage.EnsureReadyAsync(cancellationToken);
-        var countedOptions = new StorageClientOptions();
+        await storage.CreateAllAsync(cancellationToken);
+        var countedOptions = new TableClientOptions();
         countedOptions.AddPolicy(counter, Azure.Core.HttpPipelinePosition.PerRetry);
         var naiveOrders = new TableClient(azurite.ConnectionString, ReminderStorage.OrdersTable, countedOptions);
 
@@ -109,7 +109,7 @@ public sealed class SweepScenario(BenchmarkOptions options, ResultSet results, T
     private static async Task<double> ProbeAsync(TableClient orders, CancellationToken cancellationToken)
     {
         var ids = new List<string>();
-        await foreach (var entity in orders.QueryAsync(TableClient.CreateQueryFilter($"RowKey eq {OrderRows.OrderKey}"), maxPerPage: 1000, select: ["PartitionKey"], cancellationToken: cancellationToken))
+        await foreach (var entity in orders.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {OrderRows.OrderKey}"), maxPerPage: 1000, select: ["PartitionKey"], cancellationToken: cancellationToken))
         {
             ids.Add(entity.PartitionKey);
             if (ids.Count == 1000) break;
@@ -119,7 +119,7 @@ public sealed class SweepScenario(BenchmarkOptions options, ResultSet results, T
         {
             var orderId = ids[Random.Shared.Next(ids.Count)];
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {orderId} and RowKey ge {OrderRows.ReminderPrefix} and RowKey lt {"reminder}"}");
-            await foreach (var _ in orders.QueryAsync(filter, cancellationToken: cancellationToken))
+            await foreach (var _ in orders.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
             {
             }
         }
@@ -147,7 +147,7 @@ public sealed class SweepScenario(BenchmarkOptions options, ResultSet results, T
         var watch = Stopwatch.StartNew();
         var found = 0;
         var filter = TableClient.CreateQueryFilter($"RowKey eq {OrderRows.OrderKey} and State eq {"pending_payment"}");
-        await foreach (var _ in orders.QueryAsync(filter, maxPerPage: 1000, cancellationToken: cancellationToken)) found++;
+        await foreach (var _ in orders.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken)) found++;
         watch.Stop();
         Console.WriteLine($"naive scan: {watch.Elapsed.TotalSeconds:0.00} s, {scope.Requests} requests, {found} found");
         return new NaiveRun(watch.Elapsed, scope.Requests, found);

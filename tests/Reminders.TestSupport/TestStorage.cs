@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Azure.Storage.Queues;
 
 namespace Reminders.TestSupport;
 
@@ -21,6 +22,13 @@ public static class TestStorage
 
     /// <summary>A name unique to this call, safe for tables and queues (letters and digits, lower case).</summary>
     public static string UniqueName(string prefix) => (prefix + Guid.NewGuid().ToString("N")[..12]).ToLowerInvariant();
+
+    /// <summary>
+    /// The Queue service of the Azurite at <paramref name="connectionString"/>, reading and writing messages as the app
+    /// and the Functions queue trigger do: Base64 of UTF-8 text.
+    /// </summary>
+    public static QueueServiceClient Queues(string connectionString) =>
+        new(connectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
     public static string ConnectionStringFor(int blobPort, int queuePort, int tablePort) =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +

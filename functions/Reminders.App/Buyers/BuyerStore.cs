@@ -2,11 +2,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Azure;
+using Azure.Data.Tables;
 using Reminders.Core;
 using Reminders.Core.Notifications;
 using Reminders.Core.Orders;
 using Reminders.Core.Throttling;
-using Reminders.Storage;
 
 namespace Reminders.App.Buyers;
 
@@ -35,7 +35,7 @@ public static class ContactHash
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(contact.Trim().ToLowerInvariant())));
 }
 
-/// <summary>Buyer profiles and contact opt-outs in the Buyers table (created on first use, like every table of the app).</summary>
+/// <summary>Buyer profiles and contact opt-outs in the Buyers table.</summary>
 public sealed class BuyerStore(Orders.ReminderStorage storage, TimeProvider time)
 {
     private const string ProfileKey = "profile";
@@ -43,8 +43,7 @@ public sealed class BuyerStore(Orders.ReminderStorage storage, TimeProvider time
 
     public async Task<BuyerProfile> GetAsync(string buyerId, CancellationToken cancellationToken)
     {
-        await storage.EnsureReadyAsync(cancellationToken);
-        var row = await storage.Buyers.GetEntityIfExistsAsync(buyerId, ProfileKey, cancellationToken: cancellationToken);
+        var row = await storage.Buyers.GetEntityIfExistsAsync<TableEntity>(buyerId, ProfileKey, cancellationToken: cancellationToken);
         if (!row.HasValue) return BuyerProfile.Empty(buyerId);
         var e = row.Value!;
         var optedOut = WireNames.ParseChannelList(e.GetString("OptedOut"));
@@ -54,9 +53,11 @@ public sealed class BuyerStore(Orders.ReminderStorage storage, TimeProvider time
     }
 
     /// <summary>Writes the profile if nobody changed it since it was read; false when someone did.</summary>
-    public async Task<bool> TrySaveAsync(BuyerProfile profile, CancellationToken cancellationToken)
+    public Task<bool> TrySaveAsync(BuyerProfile profile, CancellationToken cancellationToken) =>
+        storage.CreatingMissingAsync(() => TrySaveOnceAsync(profile, cancellationToken), cancellationToken);
+
+    private async Task<bool> TrySaveOnceAsync(BuyerProfile profile, CancellationToken cancellationToken)
     {
-        await storage.EnsureReadyAsync(cancellationToken);
         var dayAgo = time.GetUtcNow().AddDays(-1);
         var entity = new TableEntity(profile.BuyerId, ProfileKey)
         {
@@ -117,31 +118,17 @@ public sealed class BuyerStore(Orders.ReminderStorage storage, TimeProvider time
         UpdateAsync(buyerId, p => p with { BadContacts = new Dictionary<Channel, string>(p.BadContacts) { [channel] = ContactHash.Of(contact) } }, cancellationToken);
 
     /// <summary>Opt-out of a contact itself (an SMS STOP names a number, not a buyer): applies to every buyer using it.</summary>
-    public async Task OptOutContactAsync(Channel channel, string contact, CancellationToken cancellationToken)
-    {
-        await storage.EnsureReadyAsync(cancellationToken);
-        await storage.Buyers.UpsertEntityAsync(
+    public Task OptOutContactAsync(Channel channel, string contact, CancellationToken cancellationToken) =>
+        storage.CreatingMissingAsync(() => storage.Buyers.UpsertEntityAsync(
             new TableEntity(ContactPartition(channel, contact), "optout") { ["At"] = time.GetUtcNow() },
-            TableUpdateMode.Replace, cancellationToken);
-    }
+            TableUpdateMode.Replace, cancellationToken), cancellationToken);
 
-    public async Task<bool> IsContactOptedOutAsync(Channel channel, string contact, CancellationToken cancellationToken)
-    {
-        await storage.EnsureReadyAsync(cancellationToken);
-        return (await storage.Buyers.GetEntityIfExistsAsync(ContactPartition(channel, contact), "optout", ["PartitionKey"], cancellationToken)).HasValue;
-    }
+    public async Task<bool> IsContactOptedOutAsync(Channel channel, string contact, CancellationToken cancellationToken) =>
+        (await storage.Buyers.GetEntityIfExistsAsync<TableEntity>(ContactPartition(channel, contact), "optout", ["PartitionKey"], cancellationToken)).HasValue;
 
-    public async Task OptInContactAsync(Channel channel, string contact, CancellationToken cancellationToken)
-    {
-        await storage.EnsureReadyAsync(cancellationToken);
-        try
-        {
-            await storage.Buyers.DeleteEntityAsync(ContactPartition(channel, contact), "optout", ETag.All, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-        }
-    }
+    /// <summary>Removes a contact's opt-out; none is no error (the SDK answers that 404 without throwing).</summary>
+    public Task OptInContactAsync(Channel channel, string contact, CancellationToken cancellationToken) =>
+        storage.Buyers.DeleteEntityAsync(ContactPartition(channel, contact), "optout", ETag.All, cancellationToken);
 
     private static string ContactPartition(Channel channel, string contact) => $"contact|{channel.ToWire()}|{ContactHash.Of(contact)}";
 }

@@ -1,9 +1,10 @@
 using System.Globalization;
 using Azure;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Reminders.App.Observability;
 using Reminders.App.Orders;
-using Reminders.Storage;
+using Reminders.App.Storage;
 
 namespace Reminders.App.Dashboard;
 
@@ -17,16 +18,15 @@ public sealed record FailedReminder(DateTimeOffset At, string OrderId, string? R
 public sealed record ActivitySnapshot(IReadOnlyList<ActivityCount> Counts, IReadOnlyList<FailedReminder> Failed);
 
 /// <summary>
-/// The activity log (table <c>Activity</c>) behind the dashboard's counts, so that it never scans the Orders table.
+/// The activity log (table <see cref="ReminderStorage.ActivityTable"/>) behind the dashboard's counts, so that it never scans the Orders table.
 /// PartitionKey is the UTC hour <c>yyyyMMddHH</c> of the timeline entry; rows are counters
 /// <c>count|{type}|{kind}|{reason}</c> (reason only for deferrals and suppressions), merged with If-Match so that
 /// any number of instances add to them, and one <c>failed|...</c> row per failed reminder.
 /// Timeline writes are counted in memory and flushed every few seconds (and before the dashboard reads), so the
 /// order's write path does no extra storage round trip; counts a crash loses are only statistics.
 /// </summary>
-public sealed partial class ActivityLog(TableServiceClient tables, ILogger<ActivityLog> logger) : ITimelineObserver
+public sealed partial class ActivityLog(ReminderStorage storage, ILogger<ActivityLog> logger) : ITimelineObserver
 {
-    public const string TableName = "Activity";
     public const string CountPrefix = "count|";
     public const string FailedPrefix = "failed|";
 
@@ -37,9 +37,8 @@ public sealed partial class ActivityLog(TableServiceClient tables, ILogger<Activ
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private Dictionary<(string Hour, string Type, string Kind, string Reason), long> _counts = [];
     private List<FailedReminder> _failures = [];
-    private Task? _ready;
 
-    public TableClient Table { get; } = tables.GetTableClient(TableName);
+    private TableClient Table => storage.Activity;
 
     public static string HourOf(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMddHH", CultureInfo.InvariantCulture);
 
@@ -75,27 +74,16 @@ public sealed partial class ActivityLog(TableServiceClient tables, ILogger<Activ
             }
             if (counts.Count == 0 && failures.Count == 0) return;
 
-            try
-            {
-                await EnsureTableAsync(cancellationToken);
-            }
-            catch (RequestFailedException e)
-            {
-                Requeue(counts, failures);
-                LogFlushFailed(logger, e.Status, e.ErrorCode);
-                return;
-            }
-
             foreach (var (key, count) in counts)
             {
                 try
                 {
                     await AddToCounterAsync(key.Hour, CounterKey(key.Type, key.Kind, key.Reason), key, count, cancellationToken);
                 }
-                catch (RequestFailedException e)
+                catch (Exception e) when (StorageFailure.IsStorageFailure(e))
                 {
                     Requeue(new() { [key] = count }, []);
-                    LogFlushFailed(logger, e.Status, e.ErrorCode);
+                    LogFlushFailed(logger, e);
                 }
             }
             foreach (var failure in failures)
@@ -104,10 +92,10 @@ public sealed partial class ActivityLog(TableServiceClient tables, ILogger<Activ
                 {
                     await Table.UpsertEntityAsync(ToEntity(failure), TableUpdateMode.Replace, cancellationToken);
                 }
-                catch (RequestFailedException e)
+                catch (Exception e) when (StorageFailure.IsStorageFailure(e))
                 {
                     Requeue([], [failure]);
-                    LogFlushFailed(logger, e.Status, e.ErrorCode);
+                    LogFlushFailed(logger, e);
                 }
             }
         }
@@ -118,13 +106,15 @@ public sealed partial class ActivityLog(TableServiceClient tables, ILogger<Activ
     }
 
     /// <summary>The counters and failures of the hours from <paramref name="from"/> to <paramref name="to"/> (UTC hours, inclusive).</summary>
-    public async Task<ActivitySnapshot> ReadAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    public Task<ActivitySnapshot> ReadAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        storage.CreatingMissingAsync(() => ReadOnceAsync(from, to, cancellationToken), cancellationToken);
+
+    private async Task<ActivitySnapshot> ReadOnceAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        await EnsureTableAsync(cancellationToken);
         var counts = new List<ActivityCount>();
         var failed = new List<FailedReminder>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {HourOf(from)} and PartitionKey le {HourOf(to)}");
-        await foreach (var e in Table.QueryAsync(filter, cancellationToken: cancellationToken))
+        await foreach (var e in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             if (e.RowKey.StartsWith(CountPrefix, StringComparison.Ordinal))
             {
@@ -145,7 +135,7 @@ public sealed partial class ActivityLog(TableServiceClient tables, ILogger<Activ
         {
             try
             {
-                var current = await Table.GetEntityIfExistsAsync(hour, rowKey, cancellationToken: cancellationToken);
+                var current = await Table.GetEntityIfExistsAsync<TableEntity>(hour, rowKey, cancellationToken: cancellationToken);
                 if (current.HasValue)
                 {
                     var entity = current.Value!;
@@ -183,15 +173,6 @@ public sealed partial class ActivityLog(TableServiceClient tables, ILogger<Activ
         }
     }
 
-    private Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            if (_ready is null || _ready.IsFaulted || _ready.IsCanceled) _ready = Table.CreateIfNotExistsAsync(cancellationToken);
-            return _ready;
-        }
-    }
-
     private static string CounterKey(string type, string kind, string reason) =>
         CountPrefix + SafeKey(type) + "|" + SafeKey(kind) + "|" + SafeKey(reason);
 
@@ -213,6 +194,6 @@ public sealed partial class ActivityLog(TableServiceClient tables, ILogger<Activ
         return new string(chars);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Activity log flush failed ({Status} {ErrorCode}); the counts are kept for the next flush")]
-    private static partial void LogFlushFailed(ILogger logger, int status, string? errorCode);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Activity log flush failed; the counts are kept for the next flush")]
+    private static partial void LogFlushFailed(ILogger logger, Exception exception);
 }

@@ -1,8 +1,9 @@
 using System.Globalization;
 using Azure;
+using Azure.Data.Tables;
 using Reminders.App.Orders;
+using Reminders.App.Storage;
 using Reminders.Core;
-using Reminders.Storage;
 
 namespace Reminders.App.Dashboard;
 
@@ -54,17 +55,21 @@ public sealed class DashboardQueries(ReminderStorage storage, OrderStore orders,
             {
                 return new QueueDepth(name, false, 0, null);
             }
+            catch (Exception e) when (StorageFailure.IsUnreachable(e))
+            {
+                return new QueueDepth(name, false, 0, "unreachable");
+            }
             catch (RequestFailedException e)
             {
-                return new QueueDepth(name, false, 0, e.Status == 0 ? "unreachable" : $"{e.Status} {e.ErrorCode}");
+                return new QueueDepth(name, false, 0, $"{e.Status} {e.ErrorCode}");
             }
         }));
 
     public async Task<IReadOnlyList<SweepAttention>> AttentionAsync(TimeSpan horizon, CancellationToken cancellationToken)
     {
-        await storage.EnsureReadyAsync(cancellationToken);
         var now = time.GetUtcNow();
-        return await Task.WhenAll(Enum.GetValues<Sweep>().Select(sweep => SweepAttentionAsync(sweep, now, horizon, cancellationToken)));
+        return await storage.CreatingMissingAsync(
+            () => Task.WhenAll(Enum.GetValues<Sweep>().Select(sweep => SweepAttentionAsync(sweep, now, horizon, cancellationToken))), cancellationToken);
     }
 
     private async Task<SweepAttention> SweepAttentionAsync(Sweep sweep, DateTimeOffset now, TimeSpan horizon, CancellationToken cancellationToken)
@@ -74,7 +79,7 @@ public sealed class DashboardQueries(ReminderStorage storage, OrderStore orders,
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {sweep + "|"} and PartitionKey lt {end}");
         var entries = new List<(string OrderId, string ReminderId, DateTimeOffset DueAt)>();
         var capped = false;
-        await foreach (var entity in storage.Index.QueryAsync(filter, cancellationToken: cancellationToken))
+        await foreach (var entity in storage.Index.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             var bar = entity.RowKey.IndexOf('|', StringComparison.Ordinal);
             if (bar <= 0) continue;

@@ -1,7 +1,7 @@
+using Azure.Data.Tables;
 using Reminders.App.Orders;
 using Reminders.Core;
 using Reminders.Core.Notifications;
-using Reminders.Storage;
 
 namespace Reminders.App.Delivery;
 
@@ -17,23 +17,25 @@ public sealed class BadContactNotes(ReminderStorage storage, TimeProvider time)
 {
     private const string Prefix = "badcontact|";
 
-    public async Task NoteAsync(string buyerId, Channel channel, string contact, string reason, CancellationToken cancellationToken)
+    public Task NoteAsync(string buyerId, Channel channel, string contact, string reason, CancellationToken cancellationToken)
     {
-        await storage.EnsureReadyAsync(cancellationToken);
-        await storage.Buyers.UpsertEntityAsync(new TableEntity(buyerId, Prefix + channel.ToWire())
+        var note = new TableEntity(buyerId, Prefix + channel.ToWire())
         {
             ["Masked"] = Mask(channel, contact),
             ["Reason"] = reason,
             ["At"] = time.GetUtcNow(),
-        }, TableUpdateMode.Replace, cancellationToken);
+        };
+        return storage.CreatingMissingAsync(() => storage.Buyers.UpsertEntityAsync(note, TableUpdateMode.Replace, cancellationToken), cancellationToken);
     }
 
-    public async Task<IReadOnlyList<BadContactNote>> ListAsync(string buyerId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<BadContactNote>> ListAsync(string buyerId, CancellationToken cancellationToken) =>
+        storage.CreatingMissingAsync(() => ListOnceAsync(buyerId, cancellationToken), cancellationToken);
+
+    private async Task<IReadOnlyList<BadContactNote>> ListOnceAsync(string buyerId, CancellationToken cancellationToken)
     {
-        await storage.EnsureReadyAsync(cancellationToken);
         var notes = new List<BadContactNote>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {buyerId} and RowKey ge {Prefix} and RowKey lt {"badcontact}"}");
-        await foreach (var e in storage.Buyers.QueryAsync(filter, cancellationToken: cancellationToken))
+        await foreach (var e in storage.Buyers.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             if (!WireNames.TryParseChannel(e.RowKey[Prefix.Length..], out var channel)) continue;
             notes.Add(new BadContactNote(channel, e.GetString("Masked") ?? "", e.GetString("Reason") ?? "", e.GetDateTimeOffset("At") ?? default));

@@ -25,7 +25,6 @@ namespace Reminders.App.Delivery;
 /// </summary>
 public sealed partial class MerchantAlertDelivery(
     OrderStore orders,
-    ReminderStorage storage,
     ReminderSettings settings,
     MerchantDirectory merchants,
     ReminderContent content,
@@ -44,7 +43,6 @@ public sealed partial class MerchantAlertDelivery(
     {
         var message = DeliveryRecorder.Parse(queued);
         metrics?.QueueLag(QueueNames.MerchantAlerts, queued.InsertedOn, time.GetUtcNow());
-        await storage.EnsureReadyAsync(cancellationToken);
         for (var round = 1; ; round++)
         {
             var row = await orders.GetReminderAsync(message.OrderId, message.ReminderId, cancellationToken);

@@ -1,7 +1,7 @@
+using Azure.Data.Tables;
 using Reminders.App.Orders;
 using Reminders.Channels;
 using Reminders.Core;
-using Reminders.Storage;
 
 namespace Reminders.App.Delivery;
 
@@ -22,10 +22,9 @@ public sealed class OutboxStore(ReminderStorage storage, TimeProvider time)
 {
     public async Task<string> AddAsync(OutboxLabel label, string maskedTo, string? subject, string text, CancellationToken cancellationToken)
     {
-        await storage.EnsureReadyAsync(cancellationToken);
         var now = time.GetUtcNow();
         var rowKey = $"{now.UtcTicks:D19}|{Guid.NewGuid():N}"[..32];
-        await storage.Outbox.AddEntityAsync(new TableEntity(label.OrderId, rowKey)
+        var entity = new TableEntity(label.OrderId, rowKey)
         {
             ["Channel"] = label.Channel,
             ["Kind"] = label.Kind,
@@ -33,15 +32,18 @@ public sealed class OutboxStore(ReminderStorage storage, TimeProvider time)
             ["Subject"] = subject,
             ["Text"] = text,
             ["SentAt"] = now,
-        }, cancellationToken);
+        };
+        await storage.CreatingMissingAsync(() => storage.Outbox.AddEntityAsync(entity, cancellationToken), cancellationToken);
         return "outbox:" + rowKey;
     }
 
-    public async Task<IReadOnlyList<OutboxEntry>> ListAsync(string orderId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<OutboxEntry>> ListAsync(string orderId, CancellationToken cancellationToken) =>
+        storage.CreatingMissingAsync(() => ListOnceAsync(orderId, cancellationToken), cancellationToken);
+
+    private async Task<IReadOnlyList<OutboxEntry>> ListOnceAsync(string orderId, CancellationToken cancellationToken)
     {
-        await storage.EnsureReadyAsync(cancellationToken);
         var entries = new List<OutboxEntry>();
-        await foreach (var e in storage.Outbox.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {orderId}"), cancellationToken: cancellationToken))
+        await foreach (var e in storage.Outbox.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {orderId}"), cancellationToken: cancellationToken))
         {
             entries.Add(new OutboxEntry(
                 e.GetString("Channel") ?? "", e.PartitionKey, e.GetString("Kind") ?? "", e.GetString("To") ?? "",

@@ -43,7 +43,6 @@ public sealed partial class ReminderDelivery(
     {
         var message = DeliveryRecorder.Parse(queued);
         metrics?.QueueLag(ReminderDispatcher.QueueFor(channel), queued.InsertedOn, time.GetUtcNow());
-        await storage.EnsureReadyAsync(cancellationToken);
         var wire = channel.ToWire();
         for (var round = 1; ; round++)
         {
@@ -209,7 +208,7 @@ public sealed partial class ReminderDelivery(
 
         var queue = ReminderDispatcher.QueueFor(next);
         var nextMessage = new ReminderMessage(claimed.OrderId, claimed.ReminderId, claimed.Attempt + 1);
-        await storage.Queue(queue).SendMessageAsync(nextMessage.ToJson(), cancellationToken: cancellationToken);
+        await storage.SendMessageAsync(queue, nextMessage.ToJson(), cancellationToken);
         var moved = claimed with
         {
             Status = ReminderStatus.Enqueued,

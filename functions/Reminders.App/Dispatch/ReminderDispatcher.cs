@@ -52,10 +52,12 @@ public sealed partial class ReminderDispatcher(
     };
 
     /// <summary>Runs one sweep: every due entry of its kinds. Returns how many entries led to each outcome.</summary>
-    public async Task<IReadOnlyDictionary<DispatchOutcome, int>> SweepAsync(Sweep sweep, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<DispatchOutcome, int>> SweepAsync(Sweep sweep, CancellationToken cancellationToken) =>
+        storage.CreatingMissingAsync(() => SweepOnceAsync(sweep, cancellationToken), cancellationToken);
+
+    private async Task<IReadOnlyDictionary<DispatchOutcome, int>> SweepOnceAsync(Sweep sweep, CancellationToken cancellationToken)
     {
         using var activity = metrics?.StartActivity($"sweep {sweep}");
-        await storage.EnsureReadyAsync(cancellationToken);
         var counts = Enum.GetValues<DispatchOutcome>().ToDictionary(o => o, _ => 0);
         await foreach (var entry in index.DueAsync(sweep, time.GetUtcNow(), cancellationToken))
         {
@@ -192,7 +194,7 @@ public sealed partial class ReminderDispatcher(
             return DispatchOutcome.Skipped;
         }
 
-        await storage.Queue(queue).SendMessageAsync(new ReminderMessage(claim.OrderId, claim.ReminderId, claim.Attempt).ToJson(), cancellationToken: cancellationToken);
+        await storage.SendMessageAsync(queue, new ReminderMessage(claim.OrderId, claim.ReminderId, claim.Attempt).ToJson(), cancellationToken);
         // The message is out: record that even when the sweep is being stopped. Left as a claim, the row would be
         // taken over after ClaimTimeout and the reminder enqueued a second time.
         var recordAnyway = CancellationToken.None;

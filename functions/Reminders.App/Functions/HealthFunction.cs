@@ -1,8 +1,10 @@
 using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Hosting;
-using Reminders.Storage;
 
 namespace Reminders.App.Functions;
 

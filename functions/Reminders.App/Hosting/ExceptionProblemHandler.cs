@@ -1,8 +1,9 @@
 using Azure;
+using Azure.Data.Tables;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Reminders.Storage;
+using Reminders.App.Storage;
 
 namespace Reminders.App.Hosting;
 
@@ -37,8 +38,9 @@ public sealed partial class ExceptionProblemHandler(ILogger<ExceptionProblemHand
                 // Other writers to the same order won every round of optimistic concurrency: busy, not broken.
                 LogStorageUnavailable(logger, httpContext.Request.Path, contended.Status, contended.ErrorCode);
                 return Problems.StorageUnavailable(ContentionRetryAfter);
-            case RequestFailedException storage when IsUnavailable(storage):
-                LogStorageUnavailable(logger, httpContext.Request.Path, storage.Status, storage.ErrorCode);
+            case var storage when StorageFailure.IsUnavailable(storage):
+                var failed = storage as RequestFailedException;
+                LogStorageUnavailable(logger, httpContext.Request.Path, failed?.Status ?? 0, failed?.ErrorCode);
                 return Problems.StorageUnavailable(StorageRetryAfter);
             case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
                 return null;
@@ -47,9 +49,6 @@ public sealed partial class ExceptionProblemHandler(ILogger<ExceptionProblemHand
                 return Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "An unexpected error occurred.");
         }
     }
-
-    /// <summary>Network failures (status 0), throttling and server errors: the storage service, not the request, is at fault.</summary>
-    public static bool IsUnavailable(RequestFailedException e) => e.Status is 0 or 408 or 429 or >= 500;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storage unavailable while serving {Path}: status {Status}, code {ErrorCode}")]
     private static partial void LogStorageUnavailable(ILogger logger, PathString path, int status, string? errorCode);

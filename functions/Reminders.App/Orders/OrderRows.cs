@@ -3,11 +3,11 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Azure;
+using Azure.Data.Tables;
 using Reminders.Core;
 using Reminders.Core.Notifications;
 using Reminders.Core.Orders;
 using Reminders.Core.Planning;
-using Reminders.Storage;
 
 namespace Reminders.App.Orders;
 

@@ -1,10 +1,10 @@
 using Azure;
+using Azure.Data.Tables;
 using Reminders.App.Observability;
 using Reminders.Core;
 using Reminders.Core.Orders;
 using Reminders.Core.Planning;
 using Reminders.Core.Settings;
-using Reminders.Storage;
 
 namespace Reminders.App.Orders;
 
@@ -28,13 +28,16 @@ public sealed record OrderSnapshot(Order Order, ETag ETag, IReadOnlyList<Reminde
 /// its re-planned reminders and the timeline entries are written in one entity group transaction; the order row's
 /// ETag makes concurrent events on one order retry rather than overwrite each other.
 /// </summary>
-public sealed class OrderStore(ReminderStorage storage, ReminderIndex index, TimeProvider time, ITimelineObserver? timelineObserver = null)
+public sealed class OrderStore(
+    ReminderStorage storage, ReminderIndex index, TimeProvider time, Random random, ITimelineObserver? timelineObserver = null)
 {
     private const int MaxAttempts = 20;
 
-    public async Task<ApplyOutcome> ApplyAsync(OrderEvent e, ReminderSettings settings, CancellationToken cancellationToken)
+    public Task<ApplyOutcome> ApplyAsync(OrderEvent e, ReminderSettings settings, CancellationToken cancellationToken) =>
+        storage.CreatingMissingAsync(() => ApplyOnceAsync(e, settings, cancellationToken), cancellationToken);
+
+    private async Task<ApplyOutcome> ApplyOnceAsync(OrderEvent e, ReminderSettings settings, CancellationToken cancellationToken)
     {
-        await storage.EnsureReadyAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             // One query reads what the event needs: whether it was applied before, the order, and its reminders.
@@ -44,7 +47,7 @@ public sealed class OrderStore(ReminderStorage storage, ReminderIndex index, Tim
             TableEntity? current = null;
             var reminders = new List<ReminderRow>();
             var seen = false;
-            await foreach (var entity in storage.Orders.QueryAsync(filter, cancellationToken: cancellationToken))
+            await foreach (var entity in storage.Orders.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
             {
                 if (entity.RowKey == eventKey) seen = true;
                 else if (entity.RowKey == OrderRows.OrderKey) current = entity;
@@ -99,15 +102,18 @@ public sealed class OrderStore(ReminderStorage storage, ReminderIndex index, Tim
             {
                 // 409 on the event row: a copy of this webhook won the race; the next round answers AlreadyApplied.
                 // 409 on the order row or 412 anywhere: another event changed the order; apply ours to the new state.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), time, cancellationToken);
+                // Jitter, so that writers that collided do not collide again in step.
+                await Task.Delay(TimeSpan.FromMilliseconds(random.Next(5, 20 * attempt)), time, cancellationToken);
             }
         }
     }
 
     /// <summary>Records an event of a type this service does not act on, so the sender stops retrying and operators see it.</summary>
-    public async Task RecordIgnoredAsync(string webhookId, string type, DateTimeOffset occurredAt, string? orderId, CancellationToken cancellationToken)
+    public Task RecordIgnoredAsync(string webhookId, string type, DateTimeOffset occurredAt, string? orderId, CancellationToken cancellationToken) =>
+        storage.CreatingMissingAsync(() => RecordIgnoredOnceAsync(webhookId, type, occurredAt, orderId, cancellationToken), cancellationToken);
+
+    private async Task RecordIgnoredOnceAsync(string webhookId, string type, DateTimeOffset occurredAt, string? orderId, CancellationToken cancellationToken)
     {
-        await storage.EnsureReadyAsync(cancellationToken);
         var partition = orderId ?? OrderRows.UnroutedPartition;
         var now = time.GetUtcNow();
         var salt = OrderRows.EventKey(webhookId)[OrderRows.EventPrefix.Length..][..8];
@@ -127,13 +133,15 @@ public sealed class OrderStore(ReminderStorage storage, ReminderIndex index, Tim
         }
     }
 
-    public async Task<OrderSnapshot?> GetAsync(string orderId, CancellationToken cancellationToken)
+    public Task<OrderSnapshot?> GetAsync(string orderId, CancellationToken cancellationToken) =>
+        storage.CreatingMissingAsync(() => GetOnceAsync(orderId, cancellationToken), cancellationToken);
+
+    private async Task<OrderSnapshot?> GetOnceAsync(string orderId, CancellationToken cancellationToken)
     {
-        await storage.EnsureReadyAsync(cancellationToken);
         TableEntity? orderRow = null;
         var reminders = new List<ReminderRow>();
         var timeline = new List<TimelineEntry>();
-        await foreach (var entity in storage.Orders.QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {orderId}"), cancellationToken: cancellationToken))
+        await foreach (var entity in storage.Orders.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {orderId}"), cancellationToken: cancellationToken))
         {
             if (entity.RowKey == OrderRows.OrderKey) orderRow = entity;
             else if (entity.RowKey.StartsWith(OrderRows.ReminderPrefix, StringComparison.Ordinal)) reminders.Add(ReminderRow.FromEntity(entity));
@@ -144,13 +152,13 @@ public sealed class OrderStore(ReminderStorage storage, ReminderIndex index, Tim
 
     public async Task<(Order Order, ETag ETag)?> GetOrderAsync(string orderId, CancellationToken cancellationToken)
     {
-        var row = await storage.Orders.GetEntityIfExistsAsync(orderId, OrderRows.OrderKey, cancellationToken: cancellationToken);
+        var row = await storage.Orders.GetEntityIfExistsAsync<TableEntity>(orderId, OrderRows.OrderKey, cancellationToken: cancellationToken);
         return row.HasValue ? (OrderRows.ToOrder(row.Value!), row.Value!.ETag) : null;
     }
 
     public async Task<ReminderRow?> GetReminderAsync(string orderId, string reminderId, CancellationToken cancellationToken)
     {
-        var row = await storage.Orders.GetEntityIfExistsAsync(orderId, OrderRows.ReminderKey(reminderId), cancellationToken: cancellationToken);
+        var row = await storage.Orders.GetEntityIfExistsAsync<TableEntity>(orderId, OrderRows.ReminderKey(reminderId), cancellationToken: cancellationToken);
         return row.HasValue ? ReminderRow.FromEntity(row.Value!) : null;
     }
 
@@ -159,7 +167,7 @@ public sealed class OrderStore(ReminderStorage storage, ReminderIndex index, Tim
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {orderId} and RowKey ge {OrderRows.ReminderPrefix} and RowKey lt {"reminder}"}");
         var rows = new List<ReminderRow>();
-        await foreach (var entity in storage.Orders.QueryAsync(filter, cancellationToken: cancellationToken)) rows.Add(ReminderRow.FromEntity(entity));
+        await foreach (var entity in storage.Orders.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken)) rows.Add(ReminderRow.FromEntity(entity));
         return rows;
     }
 
@@ -177,7 +185,7 @@ public sealed class OrderStore(ReminderStorage storage, ReminderIndex index, Tim
             var responses = await storage.Orders.SubmitTransactionAsync(actions, cancellationToken);
             timelineObserver.NotifySafely(row.OrderId, timeline); // activity log (dashboard); never fails the write
             return responses.Value[0].Headers.ETag
-                ?? (await storage.Orders.GetEntityAsync(row.OrderId, OrderRows.ReminderKey(row.ReminderId), cancellationToken: cancellationToken)).Value.ETag;
+                ?? (await storage.Orders.GetEntityAsync<TableEntity>(row.OrderId, OrderRows.ReminderKey(row.ReminderId), cancellationToken: cancellationToken)).Value.ETag;
         }
         catch (TableTransactionFailedException failed) when (failed.Status is 412 or 404)
         {

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
+using Azure.Data.Tables;
 using Reminders.Core.Notifications;
-using Reminders.Storage;
 
 namespace Reminders.App.Orders;
 
@@ -59,17 +59,9 @@ public sealed class ReminderIndex(ReminderStorage storage)
     public Task AddAsync(IndexEntry entry, CancellationToken cancellationToken) =>
         storage.Index.UpsertEntityAsync(ToEntity(entry), TableUpdateMode.Replace, cancellationToken);
 
-    public async Task RemoveAsync(IndexEntry entry, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await storage.Index.DeleteEntityAsync(entry.PartitionKey, entry.RowKey, ETag.All, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            // Another sweep removed it already.
-        }
-    }
+    /// <summary>Removes the entry. One another sweep removed already is no error (the SDK answers that 404 without throwing).</summary>
+    public Task RemoveAsync(IndexEntry entry, CancellationToken cancellationToken) =>
+        storage.Index.DeleteEntityAsync(entry.PartitionKey, entry.RowKey, ETag.All, cancellationToken);
 
     /// <summary>Entries of <paramref name="sweep"/> due at or before <paramref name="now"/>, oldest bucket first.</summary>
     public async IAsyncEnumerable<IndexEntry> DueAsync(Sweep sweep, DateTimeOffset now, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
@@ -78,7 +70,7 @@ public sealed class ReminderIndex(ReminderStorage storage)
         var first = $"{sweep}|";
         var end = $"{sweep}|{Bucket(now.AddMinutes(1))}";
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {first} and PartitionKey lt {end} and DueAt le {now}");
-        await foreach (var entity in storage.Index.QueryAsync(filter, cancellationToken: cancellationToken))
+        await foreach (var entity in storage.Index.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             var rowKey = entity.RowKey;
             var bar = rowKey.IndexOf('|', StringComparison.Ordinal);

@@ -1,46 +1,69 @@
-using Reminders.Storage;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Data.Tables.Models;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 
 namespace Reminders.App.Orders;
 
-/// <summary>The app's tables and queues, created once on first use (and again after a failed attempt).</summary>
+/// <summary>
+/// The app's tables and queues. <see cref="Storage.StorageSetup"/> creates them at start-up; a call that still finds
+/// one missing (storage was unreachable while the app started) goes through <see cref="CreatingMissingAsync{T}"/>.
+/// </summary>
 public sealed class ReminderStorage(TableServiceClient tables, QueueServiceClient queues)
 {
     public const string OrdersTable = "Orders";
     public const string IndexTable = "ReminderIndex";
     public const string BuyersTable = "Buyers";
     public const string OutboxTable = "Outbox";
-
-    private readonly Lock _gate = new();
-    private Task? _ready;
+    public const string ActivityTable = "Activity";
 
     public TableClient Orders { get; } = tables.GetTableClient(OrdersTable);
     public TableClient Index { get; } = tables.GetTableClient(IndexTable);
     public TableClient Buyers { get; } = tables.GetTableClient(BuyersTable);
     public TableClient Outbox { get; } = tables.GetTableClient(OutboxTable);
+    public TableClient Activity { get; } = tables.GetTableClient(ActivityTable);
 
     public QueueClient Queue(string name) => queues.GetQueueClient(name);
 
-    public Task EnsureReadyAsync(CancellationToken cancellationToken)
+    /// <summary>Creates every table and queue that does not exist yet.</summary>
+    public async Task CreateAllAsync(CancellationToken cancellationToken)
     {
-        lock (_gate)
+        await Task.WhenAll(new[] { Orders, Index, Buyers, Outbox, Activity }.Select(table => table.CreateIfNotExistsAsync(cancellationToken)));
+        await Task.WhenAll(QueueNames.All.Select(name => Queue(name).CreateIfNotExistsAsync(cancellationToken: cancellationToken)));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="operation"/>; when it fails because a table or queue of the app does not exist, creates
+    /// them and runs it once more. Operations passed here are safe to repeat.
+    /// </summary>
+    public async Task<T> CreatingMissingAsync<T>(Func<Task<T>> operation, CancellationToken cancellationToken)
+    {
+        try
         {
-            if (_ready is null || _ready.IsFaulted || _ready.IsCanceled)
-            {
-                _ready = CreateAllAsync(cancellationToken);
-            }
-            return _ready;
+            return await operation();
+        }
+        catch (RequestFailedException e) when (IsMissing(e))
+        {
+            await CreateAllAsync(cancellationToken);
+            return await operation();
         }
     }
 
-    private async Task CreateAllAsync(CancellationToken cancellationToken)
-    {
-        await Task.WhenAll(
-            Orders.CreateIfNotExistsAsync(cancellationToken),
-            Index.CreateIfNotExistsAsync(cancellationToken),
-            Buyers.CreateIfNotExistsAsync(cancellationToken),
-            Outbox.CreateIfNotExistsAsync(cancellationToken));
-        await Task.WhenAll(QueueNames.All.Select(name => Queue(name).CreateIfNotExistsAsync(cancellationToken)));
-    }
+    /// <inheritdoc cref="CreatingMissingAsync{T}"/>
+    public Task CreatingMissingAsync(Func<Task> operation, CancellationToken cancellationToken) =>
+        CreatingMissingAsync(async () =>
+        {
+            await operation();
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Puts <paramref name="messageText"/> on queue <paramref name="queue"/> (Base64, as the queue trigger reads it).</summary>
+    public Task SendMessageAsync(string queue, string messageText, CancellationToken cancellationToken) =>
+        CreatingMissingAsync(() => Queue(queue).SendMessageAsync(messageText, cancellationToken), cancellationToken);
+
+    private static bool IsMissing(RequestFailedException e) =>
+        e.ErrorCode == TableErrorCode.TableNotFound.ToString() || e.ErrorCode == QueueErrorCode.QueueNotFound.ToString();
 }
 
 /// <summary>The queues reminders travel through, one per channel and one for merchant alerts.</summary>

@@ -1,12 +1,12 @@
 using System.Net;
 using System.Text.Json;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Reminders.App.Dashboard;
 using Reminders.App.Observability;
 using Reminders.App.Orders;
 using Reminders.App.Tests.Support;
-using Reminders.Storage;
 using Reminders.TestSupport;
 
 namespace Reminders.App.Tests.Dashboard;

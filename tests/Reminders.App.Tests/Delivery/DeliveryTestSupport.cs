@@ -7,7 +7,6 @@ using Reminders.App.Dispatch;
 using Reminders.App.Hosting;
 using Reminders.App.Orders;
 using Reminders.App.Tests.Support;
-using Reminders.Storage;
 using Reminders.TestSupport;
 
 namespace Reminders.App.Tests.Delivery;

@@ -1,13 +1,14 @@
+using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Reminders.App.Buyers;
 using Reminders.App.Dispatch;
 using Reminders.App.Hosting;
 using Reminders.App.Orders;
+using Reminders.App.Storage;
 using Reminders.App.Tests.Support;
 using Reminders.Core.Orders;
 using Reminders.Core.Settings;
-using Reminders.Storage;
 using Reminders.TestSupport;
 
 namespace Reminders.App.Tests.Dispatch;
@@ -102,7 +103,7 @@ public sealed class DispatchApp : IDisposable
     {
         using var timeout = Timeout();
         var found = new List<string>();
-        await foreach (var entity in Storage.Index.QueryAsync(TableClient.CreateQueryFilter($"OrderId eq {orderId}"), cancellationToken: timeout.Token))
+        await foreach (var entity in Storage.Index.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"OrderId eq {orderId}"), cancellationToken: timeout.Token))
         {
             found.Add(entity.GetString("ReminderId") ?? "");
         }
@@ -121,7 +122,7 @@ public sealed class DispatchApp : IDisposable
             if (batch.Length == 0) return drained;
             foreach (var message in batch)
             {
-                drained.Add(ReminderMessage.TryParse(message.MessageText ?? "") ?? throw new InvalidDataException($"Not a reminder message: {message.RawText}"));
+                drained.Add(ReminderMessage.TryParse(message.MessageText ?? "") ?? throw new InvalidDataException($"Not a reminder message: {message.MessageText}"));
                 await client.DeleteMessageAsync(message.MessageId, message.PopReceipt, timeout.Token);
             }
         }

@@ -81,7 +81,8 @@ public sealed class StorageRecorder : HttpPipelineSynchronousPolicy
         if (content is null) return null;
         using var stream = new MemoryStream();
         content.WriteTo(stream, CancellationToken.None);
-        var text = XDocument.Parse(Encoding.UTF8.GetString(stream.ToArray())).Root?.Element("MessageText")?.Value ?? "";
+        stream.Position = 0;
+        var text = XDocument.Load(stream).Root?.Element("MessageText")?.Value ?? ""; // Load, not Parse: the body may start with a BOM
         try
         {
             text = Encoding.UTF8.GetString(Convert.FromBase64String(text));

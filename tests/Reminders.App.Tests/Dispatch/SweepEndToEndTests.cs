@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Reminders.App.Hosting;
 using Reminders.App.Orders;
+using Reminders.App.Storage;
 using Reminders.App.Tests.Support;
 
 namespace Reminders.App.Tests.Dispatch;

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Reminders.App.Dispatch;
 using Reminders.App.Orders;
@@ -5,7 +6,6 @@ using Reminders.App.Tests.Support;
 using Reminders.Core.Orders;
 using Reminders.Core.Planning;
 using Reminders.Core.Settings;
-using Reminders.Storage;
 using Xunit.Abstractions;
 
 using Reminders.TestSupport;
@@ -23,7 +23,7 @@ public sealed class SweepRequestCountTests(PrivateAzurite azurite, ITestOutputHe
         using var app = new DispatchApp(azurite.ConnectionString);
         using (var timeout = DispatchApp.Timeout())
         {
-            await app.Storage.EnsureReadyAsync(timeout.Token);
+            await app.Storage.CreateAllAsync(timeout.Token);
         }
 
         await SeedNotDueAsync(app, 100 - Due);

@@ -1,7 +1,7 @@
+using Azure.Storage.Queues;
 using Reminders.App.Dispatch;
 using Reminders.App.Orders;
 using Reminders.App.Tests.Support;
-using Reminders.Storage;
 using Reminders.TestSupport;
 
 namespace Reminders.App.Tests.Webhooks;
@@ -19,7 +19,7 @@ public sealed class PaymentFailedDispatchTests : IDisposable
     public PaymentFailedDispatchTests()
     {
         _app = new ReminderAppFactory(services: WebhookTestKit.WithoutBackgroundTriggers, storageConnectionString: _azurite.ConnectionString);
-        _queues = new QueueServiceClient(_azurite.ConnectionString);
+        _queues = TestStorage.Queues(_azurite.ConnectionString);
     }
 
     [Fact]
