@@ -1,6 +1,7 @@
+using Functions.LocalHost;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Reminders.App.Buyers;
 using Reminders.App.Delivery;
 using Reminders.App.Dashboard;
@@ -13,33 +14,47 @@ using Reminders.App.Webhooks;
 
 namespace Reminders.App;
 
-/// <summary>Composes the function app: settings, storage, domain services, triggers and HTTP routes.</summary>
+/// <summary>
+/// Composes the function app: one registration of settings, storage and domain services (<see cref="AddReminders"/>)
+/// that the Functions host and the local host share.
+/// </summary>
 public static class ReminderApp
 {
-    public static WebApplication Build(string[] args)
+    /// <summary>The Functions host starts its worker with these on the command line (see docs/azure.md).</summary>
+    public static bool StartedByFunctionsHost(string[] args) =>
+        args.Any(a => a.StartsWith("--functions-uri", StringComparison.Ordinal) || a.StartsWith("--functions-worker-id", StringComparison.Ordinal));
+
+    /// <summary>The app on the local Functions host, for machines without Core Tools and for the end-to-end tests.</summary>
+    public static WebApplication BuildLocal(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.Configuration.AddFunctionsSettings(builder.Environment.ContentRootPath, builder.Environment.EnvironmentName);
-        builder.Configuration.AddSettingDefaults();
-        builder.Logging.AddConfiguration(builder.Configuration.GetSection(FunctionsConfiguration.HostSection + ":logging"));
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
-        {
-            builder.WebHost.UseUrls("http://localhost:7071");
-        }
+        builder.AddLocalFunctionsHost(typeof(ReminderApp).Assembly,
+            keys => keys.Keys = builder.Configuration.GetSection("Admin").Get<AdminOptions>()?.KeyList ?? []);
+        builder.Services.AddReminders(builder.Configuration);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ExceptionProblemHandler>();
+        builder.Services.AddApiDocument();
 
-        var services = builder.Services;
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapLocalFunctions();
+        app.MapApiDocument();
+        return app;
+    }
+
+    public static IServiceCollection AddReminders(this IServiceCollection services, IConfigurationManager configuration)
+    {
+        configuration.AddSettingDefaults();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(Random.Shared); // the one source of jitter (thread-safe)
-        services.AddProblemDetails();
-        services.AddExceptionHandler<ExceptionProblemHandler>();
-        services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection("Admin"));
-        services.AddStorageClients(builder.Configuration);
-        services.AddTriggerHostStorageClients(builder.Configuration); // TEMPORARY: goes with Hosting/ (see TriggerHostStorageClients)
+        services.AddOptions<AdminOptions>().Bind(configuration.GetSection("Admin"));
+        services.AddStorageClients(configuration);
 
-        var reminderSettings = DomainSettings.ReadReminderSettings(builder.Configuration);
+        var reminderSettings = DomainSettings.ReadReminderSettings(configuration);
         services.AddSingleton(reminderSettings);
-        services.AddSingleton(DomainSettings.ToThrottleSettings(reminderSettings, builder.Configuration));
-        services.AddSingleton(new WebhookSecrets(builder.Configuration));
+        services.AddSingleton(DomainSettings.ToThrottleSettings(reminderSettings, configuration));
+        services.AddSingleton(new WebhookSecrets(configuration));
         services.AddSingleton<ReminderStorage>();
         services.AddHostedService<StorageSetup>();
         services.AddSingleton<ReminderIndex>();
@@ -47,21 +62,25 @@ public static class ReminderApp
         services.AddSingleton<BuyerStore>();
         services.AddSingleton<ReminderDispatcher>();
         services.AddSingleton<WebhookReceiver>();
-        services.AddHttpFunctions(typeof(ReminderApp).Assembly);
-        services.AddDelivery(builder.Configuration);
-        services.AddTriggerHost(builder.Configuration, typeof(ReminderApp).Assembly);
-        services.AddReminderObservability(builder.Configuration);
-        services.AddDashboard(builder.Configuration);
-        services.AddApiDocument();
+        _ = WebhookReceiver.ReadTimeout(configuration[WebhookReceiver.StoreTimeoutSetting]); // a bad Webhooks__StoreTimeout stops start-up
+        services.AddDelivery(configuration);
+        services.AddReminderObservability(configuration);
+        services.AddDashboard(configuration);
+        return services;
+    }
 
-        var app = builder.Build();
-        // Built now so that a bad Webhooks__StoreTimeout stops the app at start-up, not at the first webhook.
-        app.Services.GetRequiredService<WebhookReceiver>();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.MapHttpFunctions(typeof(ReminderApp).Assembly);
-        app.MapAdminInvoke();
-        app.MapApiDocument();
-        return app;
+    /// <summary>Defaults of settings the design gives one for, below every other source.</summary>
+    private static void AddSettingDefaults(this IConfigurationManager configuration)
+    {
+        var defaults = new Dictionary<string, string?>
+        {
+            // The host id names the timer locks and schedule status in azure-webjobs-hosts/ (local host only; Azure sets its own).
+            ["AzureFunctionsWebHost:hostid"] = "reminders",
+        };
+        foreach (var sweep in new[] { "PaymentDue", "ConfirmReceipt", "PayLater", "Settlement", "Refund" })
+        {
+            defaults[$"Sweeps:{sweep}:Schedule"] = "0 */1 * * * *";
+        }
+        configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = defaults });
     }
 }

@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
-using Reminders.App.Hosting;
+using Functions.LocalHost;
+using Microsoft.Azure.Functions.Worker;
 using Reminders.Core.Webhooks;
 
 namespace Reminders.App.Dashboard;
@@ -19,6 +20,7 @@ public static class ApiDocument
     public const string DocumentName = "v1";
     public const string Route = "/openapi/{documentName}.json";
     public const string FunctionKeyScheme = "functionKey";
+    public const string FunctionKeyHeader = "x-functions-key";
 
     public static IServiceCollection AddApiDocument(this IServiceCollection services)
     {
@@ -35,7 +37,7 @@ public static class ApiDocument
                 {
                     Type = SecuritySchemeType.ApiKey,
                     In = ParameterLocation.Header,
-                    Name = AdminKeyFilter.HeaderName,
+                    Name = FunctionKeyHeader,
                     Description = "One of the keys in setting Admin__Keys. A browser may give it as ?code= instead.",
                 };
                 return Task.CompletedTask;
@@ -43,9 +45,9 @@ public static class ApiDocument
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-                var trigger = metadata.OfType<HttpTriggerAttribute>().FirstOrDefault();
+                var function = metadata.OfType<FunctionDescriptor>().FirstOrDefault();
                 var path = context.Description.RelativePath ?? "";
-                operation.Summary ??= metadata.OfType<FunctionAttribute>().FirstOrDefault()?.Name;
+                operation.Summary ??= function?.Name;
 
                 // Functions read their route values themselves, so the generator knows none of them: declare them.
                 foreach (var name in RouteParameters(path))
@@ -55,7 +57,7 @@ public static class ApiDocument
                     operation.Parameters.Add(new OpenApiParameter { Name = name, In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
                 }
 
-                var isAdmin = trigger?.AuthLevel == AuthorizationLevel.Admin || path.StartsWith("admin/", StringComparison.Ordinal);
+                var isAdmin = function?.AuthLevel is AuthorizationLevel.Function or AuthorizationLevel.Admin || path.StartsWith("admin/", StringComparison.Ordinal);
                 if (isAdmin)
                 {
                     operation.Security ??= [];
@@ -64,7 +66,7 @@ public static class ApiDocument
                     if (!operation.Responses.ContainsKey("401")) operation.Responses["401"] = new OpenApiResponse { Description = "No valid admin key" };
                 }
 
-                if (trigger is not null && trigger.Route.StartsWith("webhooks/", StringComparison.Ordinal))
+                if (function?.Route?.StartsWith("api/webhooks/", StringComparison.Ordinal) == true)
                 {
                     operation.Parameters ??= [];
                     operation.Parameters.Add(Header(StandardWebhook.IdHeader, "Unique id of the message; the idempotency key."));

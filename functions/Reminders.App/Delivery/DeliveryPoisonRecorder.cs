@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Reminders.App.Dispatch;
-using Reminders.App.Hosting;
+using Azure.Storage.Queues.Models;
 using Reminders.App.Orders;
 
 namespace Reminders.App.Delivery;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Reminders.App.Dispatch;
-using Reminders.App.Hosting;
+using Azure.Storage.Queues.Models;
 using Reminders.App.Orders;
 
 namespace Reminders.App.Delivery;
@@ -15,6 +15,8 @@ public enum DeliveryOutcome
     Failed,
     /// <summary>Nothing to do: a duplicate or stale copy, or the reminder is finished.</summary>
     Skipped,
+    /// <summary>A copy of the message went back on the queue to be tried again after a delay.</summary>
+    RetryLater,
 }
 
 /// <summary>Whether a queue message may be acted on, judged by its reminder row.</summary>
@@ -44,9 +46,9 @@ public sealed partial class DeliveryRecorder(OrderStore orders, TimeProvider tim
     public static readonly TimeSpan LongestRetryDelay = TimeSpan.FromMinutes(10);
 
     /// <summary>The queue message as a ReminderMessage; a message that is not one fails (and ends in the poison queue, kept).</summary>
-    public static ReminderMessage Parse(QueueTriggerMessage queued) =>
-        ReminderMessage.TryParse(queued.Text)
-        ?? throw new InvalidDataException($"Queue message {queued.Id} is not a reminder message ({{orderId, reminderId, attempt}}).");
+    public static ReminderMessage Parse(QueueMessage queued) =>
+        ReminderMessage.TryParse(queued.Body.ToString())
+        ?? throw new InvalidDataException($"Queue message {queued.MessageId} is not a reminder message ({{orderId, reminderId, attempt}}).");
 
     /// <summary>Exponential back-off by try: 10 s, 20 s, 40 s ... at most 10 minutes.</summary>
     public static TimeSpan Backoff(long dequeueCount)
@@ -120,22 +122,22 @@ public sealed partial class DeliveryRecorder(OrderStore orders, TimeProvider tim
         return WriteAsync(sent, [entry], cancellationToken);
     }
 
-    /// <summary>Puts the row back to <c>enqueued</c> and records the failure; returns the exception that asks the host to retry.</summary>
-    public async Task<RetryAfterException> RecordTransientAsync(
-        ReminderRow claimed, string channel, string reason, TimeSpan? retryAfter, long dequeueCount, CancellationToken cancellationToken,
+    /// <summary>Puts the row back to <c>enqueued</c> and records the failure; returns how long to wait before the next try.</summary>
+    public async Task<TimeSpan> RecordTransientAsync(
+        ReminderRow claimed, string channel, string reason, TimeSpan? retryAfter, long tries, CancellationToken cancellationToken,
         string? partialProviderIds = null)
     {
-        var delay = retryAfter ?? Backoff(dequeueCount);
+        var delay = retryAfter ?? Backoff(tries);
         if (delay > LongestRetryDelay) delay = LongestRetryDelay;
         var back = claimed with { Status = ReminderStatus.Enqueued, ClaimedAt = null, Reason = "transient", ProviderMessageId = partialProviderIds ?? claimed.ProviderMessageId };
         var entry = TimelineEntry.ForReminder(time.GetUtcNow(), TimelineTypes.Failed, back) with
         {
             Channel = channel,
             Reason = $"transient: {reason}; will retry",
-            Detail = $"try {dequeueCount}; next try in {delay}",
+            Detail = $"try {tries}; next try in {delay}",
         };
         await WriteAsync(back, [entry], cancellationToken);
-        return new RetryAfterException(delay, $"Reminder {claimed.OrderId}/{claimed.ReminderId}: transient failure on {channel}; retry in {delay}.");
+        return delay;
     }
 
     /// <summary>Writes a claimed row's new state with its timeline entries; if the claim was taken over meanwhile, the entries still go on the timeline.</summary>

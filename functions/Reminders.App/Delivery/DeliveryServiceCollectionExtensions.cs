@@ -33,7 +33,8 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<DeliveryRecorder>();
         services.AddSingleton<ReminderDelivery>();
         services.AddSingleton<MerchantAlertDelivery>();
-        services.AddSingleton<IPoisonMessageObserver, DeliveryPoisonObserver>();
+        services.AddSingleton<DeliveryPoisonRecorder>();
+        services.AddSingleton<QueueRetry>();
 
         switch (settings.SmsProvider)
         {

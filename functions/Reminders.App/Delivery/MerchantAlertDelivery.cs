@@ -3,7 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Reminders.App.Hosting;
+using Azure.Storage.Queues.Models;
+using Reminders.App.Dispatch;
 using Reminders.App.Observability;
 using Reminders.App.Orders;
 using Reminders.Channels;
@@ -30,6 +31,7 @@ public sealed partial class MerchantAlertDelivery(
     ReminderContent content,
     ChannelSenders senders,
     DeliveryRecorder recorder,
+    QueueRetry retry,
     TimeProvider time,
     ILogger<MerchantAlertDelivery> logger,
     ReminderMetrics? metrics = null)
@@ -39,7 +41,7 @@ public sealed partial class MerchantAlertDelivery(
     private const int MaxRounds = 10;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<DeliveryOutcome> DeliverAsync(QueueTriggerMessage queued, CancellationToken cancellationToken)
+    public async Task<DeliveryOutcome> DeliverAsync(QueueMessage queued, CancellationToken cancellationToken)
     {
         var message = DeliveryRecorder.Parse(queued);
         metrics?.QueueLag(QueueNames.MerchantAlerts, queued.InsertedOn, time.GetUtcNow());
@@ -52,7 +54,8 @@ public sealed partial class MerchantAlertDelivery(
                     LogSkipped(logger, message.OrderId, message.ReminderId, skip.Why);
                     return DeliveryOutcome.Skipped;
                 case RowCheck.Wait wait:
-                    throw new RetryAfterException(wait.Delay, $"Alert {message.OrderId}/{message.ReminderId} is being sent by another copy.");
+                    await retry.LaterAsync(QueueNames.MerchantAlerts, message, wait.Delay, "another copy is sending it", cancellationToken);
+                    return DeliveryOutcome.RetryLater;
             }
             var reminder = row!;
             var found = await orders.GetOrderAsync(message.OrderId, cancellationToken);
@@ -90,7 +93,7 @@ public sealed partial class MerchantAlertDelivery(
                 await recorder.ReleaseAsync(claimed);
                 throw;
             }
-            return await RecordAsync(claimed, results, delivered, queued.DequeueCount, cancellationToken);
+            return await RecordAsync(message, claimed, results, delivered, cancellationToken);
         }
     }
 
@@ -123,8 +126,8 @@ public sealed partial class MerchantAlertDelivery(
     }
 
     private async Task<DeliveryOutcome> RecordAsync(
-        ReminderRow claimed, List<(string Destination, string Provider, DeliveryResult Result)> results, Dictionary<string, string> delivered,
-        long dequeueCount, CancellationToken cancellationToken)
+        ReminderMessage message, ReminderRow claimed, List<(string Destination, string Provider, DeliveryResult Result)> results,
+        Dictionary<string, string> delivered, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var entries = new List<TimelineEntry>();
@@ -154,7 +157,9 @@ public sealed partial class MerchantAlertDelivery(
             if (entries.Count > 0) await orders.AddTimelineAsync(claimed.OrderId, entries, cancellationToken);
             var reason = string.Join("; ", transient.Select(t => $"{t.Destination} {t.Provider} {((DeliveryResult.TransientFailure)t.Result).Reason}"));
             var retryAfter = transient.Select(t => ((DeliveryResult.TransientFailure)t.Result).RetryAfter).Max();
-            throw await recorder.RecordTransientAsync(claimed, Channel, reason, retryAfter, dequeueCount, cancellationToken, FormatDelivered(delivered));
+            var delay = await recorder.RecordTransientAsync(claimed, Channel, reason, retryAfter, message.Retry + 1, cancellationToken, FormatDelivered(delivered));
+            await retry.LaterAsync(QueueNames.MerchantAlerts, message, delay, reason, cancellationToken);
+            return DeliveryOutcome.RetryLater;
         }
 
         if (delivered.Count > 0)

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Reminders.App.Buyers;
 using Reminders.App.Dispatch;
-using Reminders.App.Hosting;
+using Azure.Storage.Queues.Models;
 using Reminders.App.Observability;
 using Reminders.App.Orders;
 using Reminders.Channels;
@@ -33,13 +33,14 @@ public sealed partial class ReminderDelivery(
     UnsubscribeLinks unsubscribe,
     BadContactNotes badContacts,
     DeliveryRecorder recorder,
+    QueueRetry retry,
     TimeProvider time,
     ILogger<ReminderDelivery> logger,
     ReminderMetrics? metrics = null)
 {
     private const int MaxRounds = 10;
 
-    public async Task<DeliveryOutcome> DeliverAsync(Channel channel, QueueTriggerMessage queued, CancellationToken cancellationToken)
+    public async Task<DeliveryOutcome> DeliverAsync(Channel channel, QueueMessage queued, CancellationToken cancellationToken)
     {
         var message = DeliveryRecorder.Parse(queued);
         metrics?.QueueLag(ReminderDispatcher.QueueFor(channel), queued.InsertedOn, time.GetUtcNow());
@@ -53,7 +54,8 @@ public sealed partial class ReminderDelivery(
                     LogSkipped(logger, message.OrderId, message.ReminderId, wire, skip.Why);
                     return DeliveryOutcome.Skipped;
                 case RowCheck.Wait wait:
-                    throw new RetryAfterException(wait.Delay, $"Reminder {message.OrderId}/{message.ReminderId} is being sent by another copy.");
+                    await retry.LaterAsync(ReminderDispatcher.QueueFor(channel), message, wait.Delay, "another copy is sending it", cancellationToken);
+                    return DeliveryOutcome.RetryLater;
             }
             var reminder = row!;
             var found = await orders.GetOrderAsync(message.OrderId, cancellationToken);
@@ -121,7 +123,9 @@ public sealed partial class ReminderDelivery(
                     await recorder.RecordSentAsync(claimed, wire, provider, sent.ProviderMessageId, cancellationToken);
                     return DeliveryOutcome.Sent;
                 case DeliveryResult.TransientFailure transient:
-                    throw await recorder.RecordTransientAsync(claimed, wire, $"{provider} {transient.Reason}", transient.RetryAfter, queued.DequeueCount, cancellationToken);
+                    var delay = await recorder.RecordTransientAsync(claimed, wire, $"{provider} {transient.Reason}", transient.RetryAfter, message.Retry + 1, cancellationToken);
+                    await retry.LaterAsync(ReminderDispatcher.QueueFor(channel), message, delay, $"{provider} {transient.Reason}", cancellationToken);
+                    return DeliveryOutcome.RetryLater;
                 case DeliveryResult.PermanentFailure permanent:
                     if (permanent.ContactInvalid)
                     {

@@ -76,5 +76,8 @@ public static class QueueNames
 
     public static IReadOnlyList<string> All { get; } = [Sms, Email, Push, MerchantAlerts];
 
-    public static string Poison(string queue) => queue + "-poison";
+    /// <summary>The host moves a message that failed maxDequeueCount times to its queue's poison queue.</summary>
+    public const string PoisonSuffix = "-poison";
+
+    public static string Poison(string queue) => queue + PoisonSuffix;
 }

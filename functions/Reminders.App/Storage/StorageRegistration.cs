@@ -24,6 +24,12 @@ public static class StorageRegistration
 {
     public const string SettingName = "AzureWebJobsStorage";
 
+    /// <summary>
+    /// The queue client the local Functions host reads triggers with: named for the triggers' connection, and reading
+    /// messages as stored, because the host decodes them itself by host.json messageEncoding.
+    /// </summary>
+    public const string TriggerClientName = SettingName;
+
     public static IServiceCollection AddStorageClients(this IServiceCollection services, IConfiguration configuration)
     {
         var connection = StorageConnection.FromConfiguration(configuration);
@@ -33,6 +39,7 @@ public static class StorageRegistration
             {
                 clients.AddTableServiceClient(connectionString);
                 clients.AddQueueServiceClient(connectionString).ConfigureOptions(UseBase64);
+                clients.AddQueueServiceClient(connectionString).WithName(TriggerClientName);
                 clients.AddBlobServiceClient(connectionString);
             }
             else
@@ -40,6 +47,7 @@ public static class StorageRegistration
                 clients.UseCredential(connection.Credential!);
                 clients.AddTableServiceClient(connection.TableEndpoint!);
                 clients.AddQueueServiceClient(connection.QueueEndpoint!).ConfigureOptions(UseBase64);
+                clients.AddQueueServiceClient(connection.QueueEndpoint!).WithName(TriggerClientName);
                 clients.AddBlobServiceClient(connection.BlobEndpoint!);
             }
             clients.ConfigureDefaults((options, provider) =>

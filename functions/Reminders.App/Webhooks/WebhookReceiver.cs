@@ -180,7 +180,7 @@ public sealed partial class WebhookReceiver(
         }
     }
 
-    private static TimeSpan ReadTimeout(string? value)
+    public static TimeSpan ReadTimeout(string? value)
     {
         if (string.IsNullOrWhiteSpace(value)) return DefaultStoreTimeout;
         if (TimeSpan.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var timeout) && timeout > TimeSpan.Zero) return timeout;
