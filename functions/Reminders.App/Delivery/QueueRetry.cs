@@ -1,4 +1,5 @@
 using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
 using Reminders.App.Dispatch;
 
 namespace Reminders.App.Delivery;
@@ -7,18 +8,19 @@ namespace Reminders.App.Delivery;
 /// Tries a reminder message again after a delay of its own (a provider's Retry-After, a claim another copy still
 /// holds): a copy goes back on the queue hidden for the delay, and the running copy completes. The Functions queue
 /// trigger has no per-message retry delay (host.json's visibilityTimeout is one value for every failure). After
-/// <see cref="MaxRetries"/> delayed tries the message fails instead, so the host's maxDequeueCount and the poison
-/// queue bound it as they bound any other failure.
+/// <c>Delivery__MaxRetries</c> delayed tries (default 5) the message fails instead, so the host's maxDequeueCount and
+/// the poison queue bound it as they bound any other failure.
 /// </summary>
-public sealed class QueueRetry(QueueServiceClient queues)
+public sealed class QueueRetry(QueueServiceClient queues, IConfiguration configuration)
 {
-    public const int MaxRetries = 8;
+    public const string MaxRetriesSetting = "Delivery:MaxRetries";
+    private readonly int _maxRetries = configuration.GetValue(MaxRetriesSetting, 5);
 
     public async Task LaterAsync(string queue, ReminderMessage message, TimeSpan delay, string why, CancellationToken cancellationToken)
     {
-        if (message.Retry >= MaxRetries)
+        if (message.Retry >= _maxRetries)
         {
-            throw new InvalidOperationException($"{message.OrderId}/{message.ReminderId}: {why}; gave up after {MaxRetries} delayed tries.");
+            throw new InvalidOperationException($"{message.OrderId}/{message.ReminderId}: {why}; gave up after {_maxRetries} delayed tries.");
         }
         var copy = message with { Retry = message.Retry + 1 };
         await queues.GetQueueClient(queue).SendMessageAsync(BinaryData.FromString(copy.ToJson()), visibilityTimeout: delay, cancellationToken: cancellationToken);

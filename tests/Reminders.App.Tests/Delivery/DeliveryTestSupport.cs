@@ -4,7 +4,10 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Reminders.App.Dispatch;
-using Reminders.App.Hosting;
+using System.Reflection;
+using Azure.Storage.Queues.Models;
+using Reminders.App.Delivery;
+using Reminders.Core.Notifications;
 using Reminders.App.Orders;
 using Reminders.App.Tests.Support;
 using Reminders.TestSupport;
@@ -82,7 +85,7 @@ public sealed class DeliveryApp : IDisposable
         _factory = new ReminderAppFactory(all, services =>
         {
             if (withQueueListeners) return;
-            foreach (var listener in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(QueueTriggerService)).ToList())
+            foreach (var listener in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.FullName == "Functions.LocalHost.QueueTriggerService").ToList())
             {
                 services.Remove(listener);
             }
@@ -138,21 +141,33 @@ public sealed class DeliveryApp : IDisposable
         (await Orders.GetAsync(orderId, CancellationToken.None))!.Timeline.OrderBy(t => t.At).ToList();
 
     /// <summary>The queue message the dispatcher (or a fallback) sent for the reminder's current attempt, as the host would hand it over.</summary>
-    public async Task<QueueTriggerMessage> MessageForAsync(string orderId, string reminderId, long dequeueCount = 1)
+    public async Task<QueueMessage> MessageForAsync(string orderId, string reminderId, long dequeueCount = 1)
     {
         var row = await ReminderAsync(orderId, reminderId);
         return Message(new ReminderMessage(orderId, reminderId, row.Attempt), dequeueCount);
     }
 
-    public static QueueTriggerMessage Message(ReminderMessage message, long dequeueCount = 1) =>
-        new("msg-" + Guid.NewGuid().ToString("N")[..8], message.ToJson(), dequeueCount, DateTimeOffset.UtcNow, null);
+    public static QueueMessage Message(ReminderMessage message, long dequeueCount = 1) => Message(message.ToJson(), dequeueCount);
 
-    /// <summary>Runs a queue function the way the host does: resolved in a scope of its own.</summary>
-    public async Task RunAsync<TFunction>(QueueTriggerMessage message) where TFunction : IQueueFunction
+    public static QueueMessage Message(string text, long dequeueCount = 1) =>
+        QueuesModelFactory.QueueMessage("msg-" + Guid.NewGuid().ToString("N")[..8], "pop", BinaryData.FromString(text), dequeueCount,
+            insertedOn: DateTimeOffset.UtcNow);
+
+    /// <summary>Runs a queue function the way the host does: its class created in a scope of its own, its Run method called.</summary>
+    public async Task RunAsync<TFunction>(QueueMessage message) where TFunction : class
     {
         await using var scope = Services.CreateAsyncScope();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await scope.ServiceProvider.GetRequiredService<TFunction>().RunAsync(message, timeout.Token);
+        var function = ActivatorUtilities.CreateInstance<TFunction>(scope.ServiceProvider);
+        var run = typeof(TFunction).GetMethod("Run") ?? throw new InvalidOperationException($"{typeof(TFunction).Name} has no Run method.");
+        await (Task)run.Invoke(function, BindingFlags.DoNotWrapExceptions, null, [message, timeout.Token], null)!;
+    }
+
+    /// <summary>What the SMS sender did with <paramref name="message"/> (the function itself returns nothing).</summary>
+    public async Task<DeliveryOutcome> DeliverSmsAsync(QueueMessage message)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        return await Services.GetRequiredService<ReminderDelivery>().DeliverAsync(Channel.Sms, message, timeout.Token);
     }
 
     /// <summary>Takes this order's messages off <paramref name="queue"/>; other messages become visible again shortly.</summary>

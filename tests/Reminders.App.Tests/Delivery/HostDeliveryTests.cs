@@ -53,6 +53,7 @@ public sealed class HostDeliveryTests(DeliveryEnvironment environment)
         await using var twilio = await ProviderStubs.TwilioAsync(_ => (503, "{\"code\":20503,\"message\":\"down\"}", [("Retry-After", "0")]));
         var settings = ProviderStubs.TwilioSettings(twilio);
         settings["AzureFunctionsJobHost__extensions__queues__maxDequeueCount"] = "2";
+        settings["Delivery__MaxRetries"] = "1";
         using var app = new DeliveryApp(environment, settings, withQueueListeners: true);
         var orderId = ReminderAppFactory.NewOrderId();
         var phone = DeliveryApp.NewPhone();
@@ -63,12 +64,13 @@ public sealed class HostDeliveryTests(DeliveryEnvironment environment)
         await DeliveryApp.WaitUntilAsync(async () => (await app.ReminderAsync(orderId, "payment_due.1")).Status == ReminderStatus.Failed,
             "the host gives up on the message and the poison hook records it");
         var row = await app.ReminderAsync(orderId, "payment_due.1");
-        Assert.Equal(DeliveryPoisonObserver.Reason, row.Reason);
+        Assert.Equal(DeliveryPoisonRecorder.Reason, row.Reason);
         var timeline = await app.TimelineAsync(orderId);
-        Assert.Equal(2, timeline.Count(t => t.Type == TimelineTypes.Failed && t.Reason!.StartsWith("transient: ", StringComparison.Ordinal)));
-        var poisoned = Assert.Single(timeline, t => t.Type == TimelineTypes.Failed && t.Reason == DeliveryPoisonObserver.Reason);
+        // One delayed retry (Delivery__MaxRetries), then the host's own tries up to maxDequeueCount.
+        Assert.Equal(3, timeline.Count(t => t.Type == TimelineTypes.Failed && t.Reason!.StartsWith("transient: ", StringComparison.Ordinal)));
+        var poisoned = Assert.Single(timeline, t => t.Type == TimelineTypes.Failed && t.Reason == DeliveryPoisonRecorder.Reason);
         Assert.Equal(("sms", "payment_due"), (poisoned.Channel, poisoned.Kind));
         Assert.Contains(QueueNames.Poison(QueueNames.Sms), poisoned.Detail);
-        Assert.Equal(2, ProviderStubs.SmsSends(twilio).Count(s => s["To"] == phone));
+        Assert.Equal(3, ProviderStubs.SmsSends(twilio).Count(s => s["To"] == phone));
     }
 }

@@ -152,8 +152,7 @@ public sealed class SendTests(DeliveryEnvironment environment)
         // Another copy claimed the row a moment ago and is talking to the provider.
         Assert.NotNull(await app.Orders.UpdateReminderAsync(row with { Status = ReminderStatus.Sending, ClaimedAt = DateTimeOffset.UtcNow }, [], CancellationToken.None));
 
-        var wait = await Assert.ThrowsAsync<RetryAfterException>(() => app.RunAsync<SendSms>(message));
-        Assert.InRange(wait.Delay, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(11));
+        Assert.Equal(DeliveryOutcome.RetryLater, await app.DeliverSmsAsync(message));
         Assert.Empty(ProviderStubs.SmsSends(twilio));
 
         // That copy crashed after its claim: once the claim is older than the queue's visibility timeout, a copy sends.
@@ -175,17 +174,17 @@ public sealed class SendTests(DeliveryEnvironment environment)
         await app.CreateOrderAsync(orderId, DeliveryApp.NewBuyerId(), DeliveryApp.NewPhone(), email: null);
         await app.SweepAsync(Sweep.PaymentDue);
 
-        var retry = await Assert.ThrowsAsync<RetryAfterException>(async () => await app.RunAsync<SendSms>(await app.MessageForAsync(orderId, "payment_due.1")));
+        Assert.Equal(DeliveryOutcome.RetryLater, await app.DeliverSmsAsync(await app.MessageForAsync(orderId, "payment_due.1")));
 
-        Assert.Equal(TimeSpan.FromSeconds(7), retry.Delay);
         var row = await app.ReminderAsync(orderId, "payment_due.1");
         Assert.Equal(ReminderStatus.Enqueued, row.Status);
         var failed = Assert.Single(await app.TimelineAsync(orderId), t => t.Type == TimelineTypes.Failed);
         Assert.StartsWith("transient: ", failed.Reason);
         Assert.EndsWith("will retry", failed.Reason);
+        Assert.EndsWith("next try in 00:00:07", failed.Detail);
 
-        // The host's next try sends it.
-        await app.RunAsync<SendSms>(await app.MessageForAsync(orderId, "payment_due.1", dequeueCount: 2));
+        // The delayed copy's try sends it.
+        await app.RunAsync<SendSms>(DeliveryApp.Message(new ReminderMessage(orderId, "payment_due.1", row.Attempt, Retry: 1)));
         Assert.Equal(2, ProviderStubs.SmsSends(twilio).Count);
         Assert.Equal((ReminderStatus.Sent, "SMretried"), ((await app.ReminderAsync(orderId, "payment_due.1")).Status, (await app.ReminderAsync(orderId, "payment_due.1")).ProviderMessageId));
     }
@@ -202,8 +201,10 @@ public sealed class SendTests(DeliveryEnvironment environment)
         var orderId = ReminderAppFactory.NewOrderId();
         await app.CreateOrderAsync(orderId, DeliveryApp.NewBuyerId(), DeliveryApp.NewPhone(), email: null);
         await app.SweepAsync(Sweep.PaymentDue);
-        var retry = await Assert.ThrowsAsync<RetryAfterException>(async () => await app.RunAsync<SendSms>(await app.MessageForAsync(orderId, "payment_due.1", dequeueCount: 3)));
-        Assert.Equal(TimeSpan.FromSeconds(40), retry.Delay);
+        var row = await app.ReminderAsync(orderId, "payment_due.1");
+        Assert.Equal(DeliveryOutcome.RetryLater, await app.DeliverSmsAsync(DeliveryApp.Message(new ReminderMessage(orderId, "payment_due.1", row.Attempt, Retry: 2))));
+        var failed = Assert.Single(await app.TimelineAsync(orderId), t => t.Type == TimelineTypes.Failed);
+        Assert.EndsWith("next try in 00:00:40", failed.Detail);
     }
 
     [Fact]
@@ -273,6 +274,6 @@ public sealed class SendTests(DeliveryEnvironment environment)
     public async Task A_message_that_is_not_a_reminder_message_fails_so_the_host_keeps_it_in_the_poison_queue()
     {
         using var app = new DeliveryApp(environment);
-        await Assert.ThrowsAsync<InvalidDataException>(() => app.RunAsync<SendSms>(new QueueTriggerMessage("m", "not json", 1, null, null)));
+        await Assert.ThrowsAsync<InvalidDataException>(() => app.RunAsync<SendSms>(DeliveryApp.Message("not json")));
     }
 }

@@ -54,7 +54,7 @@ public sealed class DispatchApp : IDisposable
         _factory = new ReminderAppFactory(all, services =>
         {
             services.AddSingleton(new StorageRequestPolicy(Recorder));
-            foreach (var listener in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(QueueTriggerService)).ToList())
+            foreach (var listener in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.FullName == "Functions.LocalHost.QueueTriggerService").ToList())
             {
                 services.Remove(listener);
             }

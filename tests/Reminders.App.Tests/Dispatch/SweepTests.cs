@@ -1,7 +1,8 @@
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Reminders.App.Functions;
-using Reminders.App.Hosting;
+using Functions.LocalHost;
+using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Orders;
 using Reminders.App.Tests.Support;
 using Reminders.Core.Notifications;
@@ -130,12 +131,11 @@ public sealed class SweepTests(PrivateAzurite azurite) : IClassFixture<PrivateAz
         }
         app.Time.Advance(TimeSpan.FromMinutes(2));
 
-        var function = typeof(ReminderApp).Assembly.GetTypes()
-            .Single(t => typeof(ITimerFunction).IsAssignableFrom(t) && t.GetCustomAttribute<FunctionAttribute>()?.Name == functionName);
-        Assert.Equal($"%Sweeps__{functionName[..^"Sweep".Length]}__Schedule%", function.GetCustomAttribute<TimerTriggerAttribute>()!.Schedule);
-        var instance = (ITimerFunction)ActivatorUtilities.CreateInstance(app.Services, function);
+        var function = FunctionCatalog.Discover(typeof(ReminderApp).Assembly).Find(functionName)!;
+        Assert.Equal($"%Sweeps__{functionName[..^"Sweep".Length]}__Schedule%", function.Schedule);
+        var instance = ActivatorUtilities.CreateInstance(app.Services, function.Method.DeclaringType!);
         using var timeout = DispatchApp.Timeout();
-        await instance.RunAsync(new TimerInfo(false, null, null), timeout.Token);
+        await (Task)function.Method.Invoke(instance, [new TimerInfo(), timeout.Token])!;
 
         Assert.Contains(app.Recorder.SentFor(orders[functionName]), s => s.Queue == queue && s.Message.ReminderId == reminderId);
         foreach (var (other, orderId) in orders.Where(o => o.Key != functionName))

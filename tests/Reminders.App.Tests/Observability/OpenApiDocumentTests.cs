@@ -3,7 +3,8 @@ using System.Reflection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
-using Reminders.App.Hosting;
+using Functions.LocalHost;
+using Reminders.App.Dashboard;
 using Reminders.App.Tests.Support;
 
 namespace Reminders.App.Tests.Observability;
@@ -33,34 +34,34 @@ public sealed class OpenApiDocumentTests : IClassFixture<OpenApiDocumentTests.Ap
     public static TheoryData<string> HttpFunctions()
     {
         var data = new TheoryData<string>();
-        foreach (var type in HttpFunctionEndpoints.HttpFunctionTypes(typeof(ReminderApp).Assembly)) data.Add(type.FullName!);
+        foreach (var function in HttpFunctionsOfTheApp()) data.Add(function.Name);
         return data;
     }
 
-    private static string PathOf(HttpTriggerAttribute trigger) =>
-        trigger.Route.StartsWith('/') ? trigger.Route : HttpFunctionEndpoints.RoutePrefix + trigger.Route;
+    private static IEnumerable<FunctionDescriptor> HttpFunctionsOfTheApp() =>
+        FunctionCatalog.Discover(typeof(ReminderApp).Assembly).Functions.Where(f => f.TriggerType == TriggerType.HttpTrigger);
 
     [Theory]
     [MemberData(nameof(HttpFunctions))]
-    public async Task Every_http_function_is_described_with_its_methods_summary_tags_and_responses(string typeName)
+    public async Task Every_http_function_is_described_with_its_methods_summary_tags_and_responses(string name)
     {
-        var type = typeof(ReminderApp).Assembly.GetType(typeName)!;
-        var trigger = type.GetCustomAttribute<HttpTriggerAttribute>()!;
+        var function = HttpFunctionsOfTheApp().Single(f => f.Name == name);
+        var method = function.Method;
         var document = await _document.Value;
-        var path = PathOf(trigger);
+        var path = "/" + function.Route;
 
         Assert.True(document.GetProperty("paths").TryGetProperty(path, out var item), $"{path} is missing from the document");
-        foreach (var method in trigger.Methods)
+        foreach (var verb in function.HttpMethods!)
         {
-            Assert.True(item.TryGetProperty(method.ToLowerInvariant(), out var operation), $"{method} {path} is missing");
-            if (trigger.Summary is not null) Assert.Equal(trigger.Summary, operation.GetProperty("summary").GetString());
-            else Assert.False(string.IsNullOrEmpty(operation.GetProperty("summary").GetString()));
+            Assert.True(item.TryGetProperty(verb.ToLowerInvariant(), out var operation), $"{verb} {path} is missing");
+            var summary = method.GetCustomAttribute<EndpointSummaryAttribute>()?.Summary ?? function.Name;
+            Assert.Equal(summary, operation.GetProperty("summary").GetString());
 
             var tags = operation.TryGetProperty("tags", out var t) ? t.EnumerateArray().Select(x => x.GetString()).ToList() : [];
-            foreach (var tag in type.GetCustomAttributes<TagsAttribute>().SelectMany(a => a.Tags)) Assert.Contains(tag, tags);
+            foreach (var tag in method.GetCustomAttributes<TagsAttribute>().SelectMany(a => a.Tags)) Assert.Contains(tag, tags);
 
             var responses = operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
-            foreach (var produces in type.GetCustomAttributes<ProducesResponseTypeAttribute>())
+            foreach (var produces in method.GetCustomAttributes<ProducesResponseTypeAttribute>())
             {
                 Assert.Contains(produces.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), responses);
             }
@@ -68,7 +69,7 @@ public sealed class OpenApiDocumentTests : IClassFixture<OpenApiDocumentTests.Ap
             var schemes = operation.TryGetProperty("security", out var security)
                 ? security.EnumerateArray().SelectMany(s => s.EnumerateObject().Select(p => p.Name)).ToList()
                 : [];
-            if (trigger.AuthLevel == AuthorizationLevel.Admin)
+            if (function.AuthLevel != Microsoft.Azure.Functions.Worker.AuthorizationLevel.Anonymous)
             {
                 Assert.Contains("functionKey", schemes);
                 Assert.Contains("401", responses);
@@ -81,7 +82,7 @@ public sealed class OpenApiDocumentTests : IClassFixture<OpenApiDocumentTests.Ap
             var headers = operation.TryGetProperty("parameters", out var parameters)
                 ? parameters.EnumerateArray().Where(p => p.GetProperty("in").GetString() == "header").Select(p => p.GetProperty("name").GetString()).ToList()
                 : [];
-            if (trigger.Route.StartsWith("webhooks/", StringComparison.Ordinal))
+            if (function.Route!.StartsWith("api/webhooks/", StringComparison.Ordinal))
             {
                 Assert.Equal(new[] { "webhook-id", "webhook-signature", "webhook-timestamp" }, headers.Order().ToArray());
             }
@@ -99,14 +100,14 @@ public sealed class OpenApiDocumentTests : IClassFixture<OpenApiDocumentTests.Ap
         var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("functionKey");
         Assert.Equal("apiKey", scheme.GetProperty("type").GetString());
         Assert.Equal("header", scheme.GetProperty("in").GetString());
-        Assert.Equal(AdminKeyFilter.HeaderName, scheme.GetProperty("name").GetString());
+        Assert.Equal(ApiDocument.FunctionKeyHeader, scheme.GetProperty("name").GetString());
 
         var paths = document.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/dashboard", out _));
         Assert.True(paths.TryGetProperty("/api/orders/{orderId}", out var order));
         var orderParameter = order.GetProperty("get").GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("in").GetString() == "path");
         Assert.Equal("orderId", orderParameter.GetProperty("name").GetString());
-        Assert.True(paths.TryGetProperty(AdminInvokeEndpoints.Route, out var invoke));
+        Assert.True(paths.TryGetProperty("/admin/functions/{name}", out var invoke));
         Assert.Contains("functionKey", invoke.GetProperty("post").GetProperty("security").EnumerateArray().SelectMany(s => s.EnumerateObject().Select(p => p.Name)));
         Assert.False(paths.TryGetProperty("/openapi/{documentName}.json", out _));
     }

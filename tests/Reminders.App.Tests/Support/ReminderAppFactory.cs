@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Reminders.App.Hosting;
+using Reminders.App.Dashboard;
 using Reminders.Core.Webhooks;
 using Reminders.TestSupport;
 
@@ -48,7 +48,7 @@ public class ReminderAppFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment(FunctionsConfiguration.TestingEnvironment);
+        builder.UseEnvironment(global::Functions.LocalHost.FunctionsConfiguration.TestingEnvironment);
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureServices(services =>
         {
@@ -62,7 +62,7 @@ public class ReminderAppFactory : WebApplicationFactory<Program>
     public HttpClient CreateAdminClient()
     {
         var client = CreateClient();
-        client.DefaultRequestHeaders.Add(AdminKeyFilter.HeaderName, AdminKey);
+        client.DefaultRequestHeaders.Add(ApiDocument.FunctionKeyHeader, AdminKey);
         return client;
     }
 }

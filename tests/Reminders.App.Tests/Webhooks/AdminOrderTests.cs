@@ -20,10 +20,10 @@ public sealed class AdminOrderTests : IClassFixture<ReminderAppFactoryFixture>
 
         using var anonymous = await client.GetAsync($"/api/orders/{orderId}");
         using var wrong = new HttpRequestMessage(HttpMethod.Get, $"/api/orders/{orderId}");
-        wrong.Headers.Add(AdminKeyFilter.HeaderName, ReminderAppFactory.AdminKey + "x");
+        wrong.Headers.Add(Reminders.App.Dashboard.ApiDocument.FunctionKeyHeader, ReminderAppFactory.AdminKey + "x");
         using var wrongAnswer = await client.SendAsync(wrong);
         using var prefix = new HttpRequestMessage(HttpMethod.Get, $"/api/orders/{orderId}");
-        prefix.Headers.Add(AdminKeyFilter.HeaderName, ReminderAppFactory.AdminKey[..^1]);
+        prefix.Headers.Add(Reminders.App.Dashboard.ApiDocument.FunctionKeyHeader, ReminderAppFactory.AdminKey[..^1]);
         using var prefixAnswer = await client.SendAsync(prefix);
 
         foreach (var response in new[] { anonymous, wrongAnswer, prefixAnswer })
