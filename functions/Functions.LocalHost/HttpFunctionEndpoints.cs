@@ -30,7 +30,8 @@ internal static class HttpFunctionEndpoints
         {
             var route = (function.Route ?? function.Name).TrimStart('/');
             var pattern = prefix.Length == 0 ? "/" + route : $"/{prefix}/{route}";
-            RequestDelegate handler = context => HandleAsync(context, function);
+            // A Delegate rather than a RequestDelegate, so that API explorers (OpenAPI) see the endpoint and its metadata.
+            Delegate handler = (HttpContext context) => HandleAsync(context, function);
             var endpoint = function.HttpMethods is { Count: > 0 } methods
                 ? endpoints.MapMethods(pattern, methods.Select(m => m.ToUpperInvariant()), handler)
                 : endpoints.Map(pattern, handler);

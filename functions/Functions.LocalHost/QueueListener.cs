@@ -110,10 +110,10 @@ internal sealed partial class QueueListener
             await TryCreateQueueAsync(cancellationToken).ConfigureAwait(false);
             return [];
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (StorageErrors.IsStorageFailure(e))
         {
             // 409, 5xx and network failures (status 0) count as an empty poll, as in the Functions host.
-            LogReceiveFailed(_logger, e, _function.Name, _function.QueueName, e.Status, e.ErrorCode);
+            LogReceiveFailed(_logger, e, _function.Name, _function.QueueName, StorageErrors.StatusOf(e), StorageErrors.ErrorCodeOf(e));
             return [];
         }
     }
@@ -124,9 +124,9 @@ internal sealed partial class QueueListener
         {
             await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (StorageErrors.IsStorageFailure(e))
         {
-            LogReceiveFailed(_logger, e, _function.Name, _function.QueueName, e.Status, e.ErrorCode);
+            LogReceiveFailed(_logger, e, _function.Name, _function.QueueName, StorageErrors.StatusOf(e), StorageErrors.ErrorCodeOf(e));
         }
     }
 
@@ -253,10 +253,10 @@ internal sealed partial class QueueListener
                     .ConfigureAwait(false);
                 receipt.Value = updated.Value.PopReceipt;
             }
-            catch (RequestFailedException e)
+            catch (Exception e) when (StorageErrors.IsStorageFailure(e))
             {
-                LogKeepHiddenFailed(_logger, e, _function.Name, messageId, e.Status, e.ErrorCode);
-                if (e.Status is 400 or 404) return;
+                LogKeepHiddenFailed(_logger, e, _function.Name, messageId, StorageErrors.StatusOf(e), StorageErrors.ErrorCodeOf(e));
+                if (StorageErrors.StatusOf(e) is 400 or 404) return;
             }
         }
     }

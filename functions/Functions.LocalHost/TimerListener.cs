@@ -80,9 +80,9 @@ internal sealed partial class TimerListener(
         {
             return await listenerLock.TryAcquireAsync(stopping).ConfigureAwait(false);
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (StorageErrors.IsStorageFailure(e))
         {
-            LogLockFailed(logger, e, function.Name, e.Status, e.ErrorCode);
+            LogLockFailed(logger, e, function.Name, StorageErrors.StatusOf(e), StorageErrors.ErrorCodeOf(e));
             return false;
         }
     }
@@ -113,9 +113,9 @@ internal sealed partial class TimerListener(
         {
             await listenerLock.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (StorageErrors.IsStorageFailure(e))
         {
-            LogLockFailed(logger, e, function.Name, e.Status, e.ErrorCode);
+            LogLockFailed(logger, e, function.Name, StorageErrors.StatusOf(e), StorageErrors.ErrorCodeOf(e));
         }
     }
 
@@ -133,9 +133,9 @@ internal sealed partial class TimerListener(
         catch (OperationCanceledException) when (lost.IsCancellationRequested)
         {
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (StorageErrors.IsStorageFailure(e))
         {
-            LogLockFailed(logger, e, function.Name, e.Status, e.ErrorCode);
+            LogLockFailed(logger, e, function.Name, StorageErrors.StatusOf(e), StorageErrors.ErrorCodeOf(e));
             await lost.CancelAsync().ConfigureAwait(false);
         }
     }
@@ -178,9 +178,9 @@ internal sealed partial class TimerListener(
         {
             await monitor.WriteAsync(status, stopping).ConfigureAwait(false);
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (StorageErrors.IsStorageFailure(e))
         {
-            LogStatusFailed(logger, e, function.Name, e.Status, e.ErrorCode);
+            LogStatusFailed(logger, e, function.Name, StorageErrors.StatusOf(e), StorageErrors.ErrorCodeOf(e));
         }
         return status;
     }
@@ -191,9 +191,9 @@ internal sealed partial class TimerListener(
         {
             return await read(cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (StorageErrors.IsStorageFailure(e))
         {
-            LogStatusFailed(logger, e, function.Name, e.Status, e.ErrorCode);
+            LogStatusFailed(logger, e, function.Name, StorageErrors.StatusOf(e), StorageErrors.ErrorCodeOf(e));
             return null;
         }
     }

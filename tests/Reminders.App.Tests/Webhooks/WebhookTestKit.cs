@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -89,11 +90,11 @@ internal static class WebhookTestKit
     /// </summary>
     public static void WithoutBackgroundTriggers(IServiceCollection services)
     {
-        var appAssembly = typeof(Reminders.App.ReminderApp).Assembly;
+        Assembly[] background = [typeof(Reminders.App.ReminderApp).Assembly, typeof(global::Functions.LocalHost.FunctionCatalog).Assembly];
         foreach (var descriptor in services.Where(d => d.ServiceType == typeof(IHostedService)).ToList())
         {
             var type = descriptor.ImplementationType ?? descriptor.ImplementationFactory?.Method.DeclaringType;
-            if (type?.Assembly == appAssembly) services.Remove(descriptor);
+            if (type is not null && background.Contains(type.Assembly)) services.Remove(descriptor);
         }
     }
 }
