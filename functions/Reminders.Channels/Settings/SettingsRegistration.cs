@@ -57,13 +57,14 @@ internal sealed class SettingsValidator<T>(string section) : IValidateOptions<T>
 {
     public ValidateOptionsResult Validate(string? name, T options)
     {
-        var context = new ValidationContext(options);
+        // Each property's attributes, then the rules across properties: every problem at once (Validator.TryValidateObject
+        // would skip the rules once an attribute failed).
         var results = new List<ValidationResult>();
-        // The validator skips IValidatableObject once an attribute failed; every problem is wanted at once.
-        if (!Validator.TryValidateObject(options, context, results, validateAllProperties: true) && options is IValidatableObject validatable)
+        foreach (var property in typeof(T).GetProperties().Where(p => p.GetIndexParameters().Length == 0))
         {
-            results.AddRange(validatable.Validate(context));
+            Validator.TryValidateProperty(property.GetValue(options), new ValidationContext(options) { MemberName = property.Name }, results);
         }
+        if (options is IValidatableObject validatable) results.AddRange(validatable.Validate(new ValidationContext(options)));
         return results.Count == 0
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail(results.Select(Describe));
