@@ -109,25 +109,27 @@ public sealed partial class SmtpEmailSender : IEmailSender, IAsyncDisposable, ID
         using var timeout = new CancellationTokenSource(_options.Timeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var stage = "connect";
-        try
+        async Task SendOnceAsync()
         {
-            var reused = _client is { IsConnected: true };
+            stage = "connect";
             var client = await ConnectedClientAsync(linked.Token).ConfigureAwait(false);
             stage = "send";
             timeout.CancelAfter(_options.Timeout);
+            await client.SendAsync(message, _from, [to], linked.Token).ConfigureAwait(false);
+        }
+
+        try
+        {
+            var reused = _client is { IsConnected: true };
             try
             {
-                await client.SendAsync(message, _from, [to], linked.Token).ConfigureAwait(false);
+                await SendOnceAsync().ConfigureAwait(false);
             }
             catch (Exception e) when (reused && e is ServiceNotConnectedException or IOException or SmtpProtocolException)
             {
-                // The server closed the idle connection; nothing of this message was accepted on it.
+                // The server closed the kept connection while it was idle: send on a new one.
                 Drop();
-                stage = "connect";
-                client = await ConnectedClientAsync(linked.Token).ConfigureAwait(false);
-                stage = "send";
-                timeout.CancelAfter(_options.Timeout);
-                await client.SendAsync(message, _from, [to], linked.Token).ConfigureAwait(false);
+                await SendOnceAsync().ConfigureAwait(false);
             }
             return new DeliveryResult.Sent($"<{message.MessageId}>");
         }
