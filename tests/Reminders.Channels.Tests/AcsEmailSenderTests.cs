@@ -13,7 +13,6 @@ public sealed class AcsEmailSenderTests
     private const string Buyer = "alice@example.com";
 
     private readonly FakeTimeProvider _time = new();
-    private readonly CollectingLogger<AcsEmailSender> _log = new();
     private readonly string _accessKey = AcsSignature.NewAccessKey();
 
     /// <summary>The ACS Email endpoint: checks path, api-version, signature and body; answers 202 with the operation.</summary>
@@ -71,18 +70,25 @@ public sealed class AcsEmailSenderTests
         }
     }
 
-    private async Task<(StubServer Stub, AcsEmailSender Sender)> StartAsync(TimeSpan? timeout = null)
+    private async Task<(StubServer Stub, ChannelsHost Host, IEmailSender Sender)> StartAsync(string? httpTimeout = null)
     {
         var stub = await StubServer.StartAsync(FakeAcsEmailAsync);
-        var options = new AcsEmailOptions { ConnectionString = $"endpoint={stub.BaseUrl};accesskey={_accessKey}", SenderAddress = Sender };
-        return (stub, new AcsEmailSender(TestHttp.Client(timeout), options, _time, _log));
+        var host = new ChannelsHost(new Dictionary<string, string?>
+        {
+            ["Channels__Email__Provider"] = "acs",
+            ["Channels__Email__Acs__ConnectionString"] = $"endpoint={stub.BaseUrl};accesskey={_accessKey}",
+            ["Channels__Email__Acs__SenderAddress"] = Sender,
+            ["Channels__HttpTimeout"] = httpTimeout,
+        }, _time);
+        return (stub, host, host.Get<IEmailSender>());
     }
 
     [Fact]
     public async Task Sends_the_signed_message_with_list_unsubscribe_headers_and_returns_the_operation_id()
     {
-        var (stub, sender) = await StartAsync();
+        var (stub, host, sender) = await StartAsync();
         await using var _ = stub;
+        await using var __ = host;
         var headers = new Dictionary<string, string>
         {
             ["List-Unsubscribe"] = "<https://shop.example/unsubscribe?t=abc>, <mailto:unsubscribe@shop.example>",
@@ -115,8 +121,9 @@ public sealed class AcsEmailSenderTests
     [Fact]
     public async Task Plain_text_only_mail_has_no_html_and_no_headers()
     {
-        var (stub, sender) = await StartAsync();
+        var (stub, host, sender) = await StartAsync();
         await using var _ = stub;
+        await using var __ = host;
 
         var result = await sender.SendAsync(new EmailMessage(Buyer, "Subject", "Text"), CancellationToken.None);
 
@@ -131,8 +138,9 @@ public sealed class AcsEmailSenderTests
     [InlineData("bounced@example.com", "EmailDroppedAllRecipientsSuppressed")]
     public async Task A_bad_or_suppressed_address_is_an_invalid_contact(string to, string code)
     {
-        var (stub, sender) = await StartAsync();
+        var (stub, host, sender) = await StartAsync();
         await using var _ = stub;
+        await using var __ = host;
 
         var result = await sender.SendAsync(new EmailMessage(to, "s", "t"), CancellationToken.None);
 
@@ -145,8 +153,9 @@ public sealed class AcsEmailSenderTests
     [Fact]
     public async Task A_bad_request_not_about_the_recipient_is_permanent_without_blaming_the_contact()
     {
-        var (stub, sender) = await StartAsync();
+        var (stub, host, sender) = await StartAsync();
         await using var _ = stub;
+        await using var __ = host;
 
         var result = await sender.SendAsync(new EmailMessage(Buyer, "", "t"), CancellationToken.None);
 
@@ -159,8 +168,9 @@ public sealed class AcsEmailSenderTests
     [InlineData("down@example.com", null)]
     public async Task Throttling_and_outages_are_transient(string to, int? retryAfterSeconds)
     {
-        var (stub, sender) = await StartAsync();
+        var (stub, host, sender) = await StartAsync();
         await using var _ = stub;
+        await using var __ = host;
 
         var result = await sender.SendAsync(new EmailMessage(to, "s", "t"), CancellationToken.None);
 
@@ -171,10 +181,11 @@ public sealed class AcsEmailSenderTests
     [Fact]
     public async Task A_slow_service_is_transient()
     {
-        var (stub, sender) = await StartAsync(timeout: TimeSpan.FromSeconds(1));
+        var (stub, host, sender) = await StartAsync(httpTimeout: "00:00:01");
         await using var _ = stub;
+        await using var __ = host;
 
-        var result = await sender.SendAsync(new EmailMessage("slow@example.com", "s", "t"), CancellationToken.None);
+        var result = await _time.AdvanceUntilDoneAsync(sender.SendAsync(new EmailMessage("slow@example.com", "s", "t"), CancellationToken.None));
 
         Assert.Equal(new DeliveryResult.TransientFailure("timeout"), result);
     }
@@ -182,12 +193,13 @@ public sealed class AcsEmailSenderTests
     [Fact]
     public async Task Logs_show_the_address_masked_only()
     {
-        var (stub, sender) = await StartAsync();
+        var (stub, host, sender) = await StartAsync();
         await using var _ = stub;
+        await using var __ = host;
 
         await sender.SendAsync(new EmailMessage(Buyer, "s", "t"), CancellationToken.None);
 
-        Assert.Contains("a***@example.com", _log.AllText);
-        Assert.DoesNotContain(Buyer, _log.AllText);
+        Assert.Contains("a***@example.com", host.Logs.AllText);
+        Assert.DoesNotContain(Buyer, host.Logs.AllText);
     }
 }

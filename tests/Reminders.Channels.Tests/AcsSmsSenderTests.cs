@@ -13,7 +13,6 @@ public sealed class AcsSmsSenderTests
     private const string Buyer = "+8613800138000";
 
     private readonly FakeTimeProvider _time = new();
-    private readonly CollectingLogger<AcsSmsSender> _log = new();
     private readonly string _accessKey = AcsSignature.NewAccessKey();
 
     /// <summary>The ACS SMS endpoint: checks path, api-version, HMAC signature and body, answers as the service does.</summary>
@@ -70,18 +69,25 @@ public sealed class AcsSmsSenderTests
         }
     }
 
-    private async Task<(StubServer Stub, AcsSmsSender Sender)> StartAsync(string? accessKey = null, TimeSpan? timeout = null)
+    private async Task<(StubServer Stub, ChannelsHost Host, ISmsSender Sender)> StartAsync(string? accessKey = null, string? httpTimeout = null)
     {
         var stub = await StubServer.StartAsync(FakeAcsSmsAsync);
-        var options = new AcsSmsOptions { ConnectionString = $"endpoint={stub.BaseUrl};accesskey={accessKey ?? _accessKey}", From = From };
-        return (stub, new AcsSmsSender(TestHttp.Client(timeout), options, _time, _log));
+        var host = new ChannelsHost(new Dictionary<string, string?>
+        {
+            ["Channels__Sms__Provider"] = "acs",
+            ["Channels__Sms__Acs__ConnectionString"] = $"endpoint={stub.BaseUrl};accesskey={accessKey ?? _accessKey}",
+            ["Channels__Sms__Acs__From"] = From,
+            ["Channels__HttpTimeout"] = httpTimeout,
+        }, _time);
+        return (stub, host, host.Get<ISmsSender>());
     }
 
     [Fact]
     public async Task Sends_the_signed_request_and_returns_the_message_id()
     {
-        var (stub, sender) = await StartAsync();
+        var (stub, host, sender) = await StartAsync();
         await using var _ = stub;
+        await using var __ = host;
 
         var result = await sender.SendAsync(new SmsMessage(Buyer, "您的订单待付款"), CancellationToken.None);
 
@@ -99,8 +105,9 @@ public sealed class AcsSmsSenderTests
     [Fact]
     public async Task A_wrong_access_key_is_refused_permanently_not_blamed_on_the_contact()
     {
-        var (stub, sender) = await StartAsync(accessKey: AcsSignature.NewAccessKey());
+        var (stub, host, sender) = await StartAsync(accessKey: AcsSignature.NewAccessKey());
         await using var _ = stub;
+        await using var __ = host;
 
         var result = await sender.SendAsync(new SmsMessage(Buyer, "hi"), CancellationToken.None);
 
@@ -112,8 +119,9 @@ public sealed class AcsSmsSenderTests
     [Fact]
     public async Task A_recipient_rejected_with_400_is_an_invalid_contact()
     {
-        var (stub, sender) = await StartAsync();
+        var (stub, host, sender) = await StartAsync();
         await using var _ = stub;
+        await using var __ = host;
 
         var result = await sender.SendAsync(new SmsMessage("+14255550111", "hi"), CancellationToken.None);
 
@@ -128,8 +136,9 @@ public sealed class AcsSmsSenderTests
     [InlineData("+14255550144", null)] // 500
     public async Task Throttling_and_server_errors_are_transient(string to, int? retryAfterSeconds)
     {
-        var (stub, sender) = await StartAsync();
+        var (stub, host, sender) = await StartAsync();
         await using var _ = stub;
+        await using var __ = host;
 
         var result = await sender.SendAsync(new SmsMessage(to, "hi"), CancellationToken.None);
 
@@ -140,10 +149,11 @@ public sealed class AcsSmsSenderTests
     [Fact]
     public async Task A_slow_service_is_transient()
     {
-        var (stub, sender) = await StartAsync(timeout: TimeSpan.FromSeconds(1));
+        var (stub, host, sender) = await StartAsync(httpTimeout: "00:00:01");
         await using var _ = stub;
+        await using var __ = host;
 
-        var result = await sender.SendAsync(new SmsMessage("+14255550155", "hi"), CancellationToken.None);
+        var result = await _time.AdvanceUntilDoneAsync(sender.SendAsync(new SmsMessage("+14255550155", "hi"), CancellationToken.None));
 
         Assert.Equal(new DeliveryResult.TransientFailure("timeout"), result);
     }
@@ -151,13 +161,14 @@ public sealed class AcsSmsSenderTests
     [Fact]
     public async Task Logs_show_the_number_masked_only()
     {
-        var (stub, sender) = await StartAsync();
+        var (stub, host, sender) = await StartAsync();
         await using var _ = stub;
+        await using var __ = host;
 
         await sender.SendAsync(new SmsMessage(Buyer, "hi"), CancellationToken.None);
 
-        Assert.Contains("+86138****8000", _log.AllText);
-        Assert.DoesNotContain("13800138000", _log.AllText);
+        Assert.Contains("+86138****8000", host.Logs.AllText);
+        Assert.DoesNotContain("13800138000", host.Logs.AllText);
     }
 
     [Theory]

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.WebUtilities;
-using Reminders.Channels.Fcm;
 using Reminders.Channels.Tests.Support;
 using Reminders.TestSupport;
 
@@ -26,14 +25,19 @@ public sealed class FcmPushSenderTests(ServiceAccountKeys keys) : IClassFixture<
     private const string DeviceToken = "fGx1Yz3kQ0eXampleDeviceRegistrationToken:APA91bHun4MxP5egoKMwt2KZFBaFUH-1RYqx";
 
     private readonly FakeTimeProvider _time = new();
-    private readonly CollectingLogger<FcmPushSender> _log = new();
     private readonly RSA _serviceAccountKey = keys.Key;
 
-    private async Task<(FakeGoogle Google, FcmPushSender Sender)> StartAsync(RSA? keyInJson = null, TimeSpan? timeout = null)
+    private async Task<(FakeGoogle Google, ChannelsHost Host, IPushSender Sender)> StartAsync(RSA? keyInJson = null, string? httpTimeout = null)
     {
         var google = await FakeGoogle.StartAsync(_time, _serviceAccountKey);
-        var options = new FcmOptions { BaseUrl = google.Stub.BaseUrl, ServiceAccountJson = google.ServiceAccountJson(keyInJson ?? _serviceAccountKey) };
-        return (google, new FcmPushSender(TestHttp.Client(timeout), options, _time, _log));
+        var host = new ChannelsHost(new Dictionary<string, string?>
+        {
+            ["Channels__Push__Provider"] = "fcm",
+            ["Channels__Push__Fcm__BaseUrl"] = google.Stub.BaseUrl.AbsoluteUri,
+            ["Channels__Push__Fcm__ServiceAccountJson"] = google.ServiceAccountJson(keyInJson ?? _serviceAccountKey),
+            ["Channels__HttpTimeout"] = httpTimeout,
+        }, _time);
+        return (google, host, host.Get<IPushSender>());
     }
 
     private static PushMessage Push(string token = DeviceToken) =>
@@ -42,9 +46,9 @@ public sealed class FcmPushSenderTests(ServiceAccountKeys keys) : IClassFixture<
     [Fact]
     public async Task Exchanges_a_signed_jwt_for_a_token_and_sends_the_v1_message()
     {
-        var (google, sender) = await StartAsync();
+        var (google, host, sender) = await StartAsync();
         await using var _ = google;
-        using var __ = sender;
+        await using var __ = host;
 
         var result = await sender.SendAsync(Push(), CancellationToken.None);
 
@@ -69,9 +73,9 @@ public sealed class FcmPushSenderTests(ServiceAccountKeys keys) : IClassFixture<
     [Fact]
     public async Task Two_sends_share_one_access_token()
     {
-        var (google, sender) = await StartAsync();
+        var (google, host, sender) = await StartAsync();
         await using var _ = google;
-        using var __ = sender;
+        await using var __ = host;
 
         Assert.IsType<DeliveryResult.Sent>(await sender.SendAsync(Push(), CancellationToken.None));
         Assert.IsType<DeliveryResult.Sent>(await sender.SendAsync(Push(), CancellationToken.None));
@@ -83,9 +87,9 @@ public sealed class FcmPushSenderTests(ServiceAccountKeys keys) : IClassFixture<
     [Fact]
     public async Task Concurrent_sends_wait_for_a_single_refresh()
     {
-        var (google, sender) = await StartAsync();
+        var (google, host, sender) = await StartAsync();
         await using var _ = google;
-        using var __ = sender;
+        await using var __ = host;
         google.TokenDelay = TimeSpan.FromMilliseconds(300);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => sender.SendAsync(Push(), CancellationToken.None)));
@@ -95,18 +99,18 @@ public sealed class FcmPushSenderTests(ServiceAccountKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public async Task The_token_is_renewed_five_minutes_before_it_expires()
+    public async Task The_token_is_kept_while_valid_and_renewed_before_it_expires()
     {
-        var (google, sender) = await StartAsync();
+        var (google, host, sender) = await StartAsync();
         await using var _ = google;
-        using var __ = sender;
+        await using var __ = host;
 
         await sender.SendAsync(Push(), CancellationToken.None);
-        _time.Advance(TimeSpan.FromMinutes(54)); // expires_in 3599 s: still more than 5 minutes left
+        _time.Advance(TimeSpan.FromMinutes(30)); // expires_in 3599 s: half of it left
         await sender.SendAsync(Push(), CancellationToken.None);
         Assert.Single(google.TokenRequests);
 
-        _time.Advance(TimeSpan.FromMinutes(1)); // now inside the last 5 minutes
+        _time.Advance(TimeSpan.FromMinutes(29)); // under a minute left: the library fetches a new one before sending
         var result = await sender.SendAsync(Push(), CancellationToken.None);
 
         Assert.IsType<DeliveryResult.Sent>(result);
@@ -117,9 +121,9 @@ public sealed class FcmPushSenderTests(ServiceAccountKeys keys) : IClassFixture<
     [Fact]
     public async Task A_refused_token_is_replaced_once()
     {
-        var (google, sender) = await StartAsync();
+        var (google, host, sender) = await StartAsync();
         await using var _ = google;
-        using var __ = sender;
+        await using var __ = host;
         await sender.SendAsync(Push(), CancellationToken.None);
         google.Revoke(google.LastIssuedToken);
 
@@ -133,9 +137,9 @@ public sealed class FcmPushSenderTests(ServiceAccountKeys keys) : IClassFixture<
     [Fact]
     public async Task A_token_refused_again_after_the_refresh_is_permanent_without_looping()
     {
-        var (google, sender) = await StartAsync();
+        var (google, host, sender) = await StartAsync();
         await using var _ = google;
-        using var __ = sender;
+        await using var __ = host;
         google.RejectAllTokens = true;
 
         var result = await sender.SendAsync(Push(), CancellationToken.None);
@@ -152,9 +156,9 @@ public sealed class FcmPushSenderTests(ServiceAccountKeys keys) : IClassFixture<
     [InlineData("bad-data-device-token", false)]
     public async Task Unregistered_and_invalid_tokens_are_invalid_contacts(string token, bool contactInvalid)
     {
-        var (google, sender) = await StartAsync();
+        var (google, host, sender) = await StartAsync();
         await using var _ = google;
-        using var __ = sender;
+        await using var __ = host;
 
         var result = await sender.SendAsync(Push(token), CancellationToken.None);
 
@@ -167,9 +171,9 @@ public sealed class FcmPushSenderTests(ServiceAccountKeys keys) : IClassFixture<
     [InlineData("unavailable-device-token", 120)] // HTTP-date
     public async Task Quota_and_outages_are_transient_with_retry_after(string token, int retryAfterSeconds)
     {
-        var (google, sender) = await StartAsync();
+        var (google, host, sender) = await StartAsync();
         await using var _ = google;
-        using var __ = sender;
+        await using var __ = host;
 
         var result = await sender.SendAsync(Push(token), CancellationToken.None);
 
@@ -180,11 +184,13 @@ public sealed class FcmPushSenderTests(ServiceAccountKeys keys) : IClassFixture<
     [Fact]
     public async Task A_slow_fcm_is_transient()
     {
-        var (google, sender) = await StartAsync(timeout: TimeSpan.FromSeconds(1));
+        var (google, host, sender) = await StartAsync(httpTimeout: "00:00:01");
         await using var _ = google;
-        using var __ = sender;
+        await using var __ = host;
 
-        var result = await sender.SendAsync(Push("slow-device-token"), CancellationToken.None);
+        Assert.IsType<DeliveryResult.Sent>(await sender.SendAsync(Push(), CancellationToken.None)); // the token, fetched before the clock moves
+
+        var result = await _time.AdvanceUntilDoneAsync(sender.SendAsync(Push("slow-device-token"), CancellationToken.None));
 
         Assert.Equal(new DeliveryResult.TransientFailure("timeout"), result);
     }
@@ -192,9 +198,9 @@ public sealed class FcmPushSenderTests(ServiceAccountKeys keys) : IClassFixture<
     [Fact]
     public async Task A_key_google_does_not_know_is_refused_at_the_token_endpoint_and_nothing_is_sent()
     {
-        var (google, sender) = await StartAsync(keyInJson: keys.UnknownKey);
+        var (google, host, sender) = await StartAsync(keyInJson: keys.UnknownKey);
         await using var _ = google;
-        using var __ = sender;
+        await using var __ = host;
 
         var result = await sender.SendAsync(Push(), CancellationToken.None);
 
@@ -207,9 +213,9 @@ public sealed class FcmPushSenderTests(ServiceAccountKeys keys) : IClassFixture<
     [Fact]
     public async Task A_token_endpoint_outage_is_transient()
     {
-        var (google, sender) = await StartAsync();
+        var (google, host, sender) = await StartAsync();
         await using var _ = google;
-        using var __ = sender;
+        await using var __ = host;
         google.TokenEndpointDown = true;
 
         var result = await sender.SendAsync(Push(), CancellationToken.None);
@@ -221,30 +227,30 @@ public sealed class FcmPushSenderTests(ServiceAccountKeys keys) : IClassFixture<
     [Fact]
     public async Task Logs_show_the_device_token_masked_only()
     {
-        var (google, sender) = await StartAsync();
+        var (google, host, sender) = await StartAsync();
         await using var _ = google;
-        using var __ = sender;
+        await using var __ = host;
 
         await sender.SendAsync(Push(), CancellationToken.None);
         await sender.SendAsync(Push("unregistered-device-token"), CancellationToken.None);
 
-        Assert.Contains("****RYqx", _log.AllText);
-        Assert.DoesNotContain(DeviceToken, _log.AllText);
-        Assert.DoesNotContain("unregistered-device-token", _log.AllText);
-        Assert.DoesNotContain(google.LastIssuedToken, _log.AllText);
+        Assert.Contains("****RYqx", host.Logs.AllText);
+        Assert.DoesNotContain(DeviceToken, host.Logs.AllText);
+        Assert.DoesNotContain("unregistered-device-token", host.Logs.AllText);
+        Assert.DoesNotContain(google.LastIssuedToken, host.Logs.AllText);
     }
 
     [Fact]
-    public void The_service_account_prints_without_its_private_key()
+    public void A_key_file_that_is_not_a_service_account_key_is_refused_at_start_up_naming_the_setting()
     {
-        var account = GoogleServiceAccount.Parse(new FakeGoogleJson(_serviceAccountKey).Json);
+        var problems = ChannelsHost.Problems(new Dictionary<string, string?>
+        {
+            ["Channels__Push__Provider"] = "fcm",
+            ["Channels__Push__Fcm__ServiceAccountJson"] = """{"client_email":"x@example.com","private_key":"-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n"}""",
+        });
 
-        Assert.Equal(FakeGoogle.ClientEmail, account.ClientEmail);
-        Assert.DoesNotContain("PRIVATE KEY", account.ToString());
-    }
-
-    private sealed record FakeGoogleJson(RSA Key)
-    {
-        public string Json => $$"""{"client_email":"{{FakeGoogle.ClientEmail}}","private_key":"{{Key.ExportPkcs8PrivateKeyPem().Replace("\n", "\\n", StringComparison.Ordinal)}}","project_id":"p"}""";
+        Assert.NotNull(problems);
+        Assert.Contains("Channels__Push__Fcm__ServiceAccountJson", problems);
+        Assert.DoesNotContain("not a key", problems);
     }
 }

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Reminders.Channels.Tests.Support;
-using Reminders.Channels.Twilio;
 using Reminders.TestSupport;
 
 namespace Reminders.Channels.Tests;
@@ -19,7 +18,6 @@ public sealed class TwilioSmsSenderTests
     private const string Buyer = "+8613800138000";
 
     private readonly FakeTimeProvider _time = new();
-    private readonly CollectingLogger<TwilioSmsSender> _log = new();
 
     /// <summary>What api.twilio.com checks before it creates a Message, with its real error bodies.</summary>
     private async Task FakeTwilioAsync(RecordedRequest request, HttpContext context, string expectedUser, string expectedPassword)
@@ -102,20 +100,40 @@ public sealed class TwilioSmsSenderTests
         status,
     });
 
-    private async Task<(StubServer Stub, TwilioSmsSender Sender)> StartAsync(TwilioSmsOptions? options = null, TimeSpan? timeout = null)
+    private static Dictionary<string, string?> Settings(Uri baseUrl, params (string Key, string Value)[] twilio)
     {
-        options ??= new TwilioSmsOptions { AccountSid = AccountSid, AuthToken = AuthToken, From = From };
-        var (user, password) = options.ApiKeySid is null ? (AccountSid, AuthToken) : (ApiKeySid, ApiKeySecret);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Channels__Sms__Provider"] = "twilio",
+            ["Channels__Sms__Twilio__BaseUrl"] = baseUrl.AbsoluteUri,
+            ["Channels__Sms__Twilio__AccountSid"] = AccountSid,
+        };
+        foreach (var (key, value) in twilio.Length > 0 ? twilio : [("AuthToken", AuthToken), ("From", From)])
+        {
+            settings["Channels__Sms__Twilio__" + key] = value;
+        }
+        return settings;
+    }
+
+    private async Task<(StubServer Stub, ChannelsHost Host, ISmsSender Sender)> StartAsync(
+        (string Key, string Value)[]? twilio = null, string? httpTimeout = null)
+    {
+        twilio ??= [];
+        var usesApiKey = twilio.Any(t => t.Key == "ApiKeySid");
+        var (user, password) = usesApiKey ? (ApiKeySid, ApiKeySecret) : (AccountSid, AuthToken);
         var stub = await StubServer.StartAsync((r, c) => FakeTwilioAsync(r, c, user, password));
-        var sender = new TwilioSmsSender(TestHttp.Client(timeout), options with { BaseUrl = stub.BaseUrl }, _time, _log);
-        return (stub, sender);
+        var settings = Settings(stub.BaseUrl, twilio);
+        if (httpTimeout is not null) settings["Channels__HttpTimeout"] = httpTimeout;
+        var host = new ChannelsHost(settings, _time);
+        return (stub, host, host.Get<ISmsSender>());
     }
 
     [Fact]
     public async Task Posts_the_form_with_basic_auth_and_returns_the_message_sid()
     {
-        var (stub, sender) = await StartAsync();
+        var (stub, host, sender) = await StartAsync();
         await using var _ = stub;
+        await using var __ = host;
 
         var result = await sender.SendAsync(new SmsMessage(Buyer, "您的订单待付款 & pay now: https://shop.example/p?o=1"), CancellationToken.None);
 
@@ -135,14 +153,10 @@ public sealed class TwilioSmsSenderTests
     [Fact]
     public async Task Uses_the_api_key_and_the_messaging_service_when_configured()
     {
-        var (stub, sender) = await StartAsync(new TwilioSmsOptions
-        {
-            AccountSid = AccountSid,
-            ApiKeySid = ApiKeySid,
-            ApiKeySecret = ApiKeySecret,
-            MessagingServiceSid = "MG0123456789abcdef0123456789abcdef",
-        });
+        var (stub, host, sender) = await StartAsync(
+            [("ApiKeySid", ApiKeySid), ("ApiKeySecret", ApiKeySecret), ("MessagingServiceSid", "MG0123456789abcdef0123456789abcdef")]);
         await using var _ = stub;
+        await using var __ = host;
 
         var result = await sender.SendAsync(new SmsMessage(Buyer, "hi"), CancellationToken.None);
 
@@ -160,8 +174,9 @@ public sealed class TwilioSmsSenderTests
     [InlineData("+15005550009", "21614")]
     public async Task A_bad_or_unsubscribed_number_is_a_permanent_failure_of_the_contact(string to, string code)
     {
-        var (stub, sender) = await StartAsync();
+        var (stub, host, sender) = await StartAsync();
         await using var _ = stub;
+        await using var __ = host;
 
         var result = await sender.SendAsync(new SmsMessage(to, "hi"), CancellationToken.None);
 
@@ -169,14 +184,15 @@ public sealed class TwilioSmsSenderTests
         Assert.True(failure.ContactInvalid);
         Assert.Contains(code, failure.Reason);
         Assert.DoesNotContain(to[1..], failure.Reason); // Twilio echoes the number; the reason must not.
-        Assert.DoesNotContain(to[1..], _log.AllText);
+        Assert.DoesNotContain(to[1..], host.Logs.AllText);
     }
 
     [Fact]
     public async Task Refused_credentials_are_permanent_but_not_the_contacts_fault()
     {
-        var (stub, sender) = await StartAsync(new TwilioSmsOptions { AccountSid = AccountSid, AuthToken = "wrong", From = From });
+        var (stub, host, sender) = await StartAsync([("AuthToken", "wrong"), ("From", From)]);
         await using var _ = stub;
+        await using var __ = host;
 
         var result = await sender.SendAsync(new SmsMessage(Buyer, "hi"), CancellationToken.None);
 
@@ -192,8 +208,9 @@ public sealed class TwilioSmsSenderTests
     [InlineData("+15550000430", 90)] // Retry-After as an HTTP-date, 90 s after the (fake) now
     public async Task Server_errors_and_throttling_are_transient_with_retry_after(string to, int? retryAfterSeconds)
     {
-        var (stub, sender) = await StartAsync();
+        var (stub, host, sender) = await StartAsync();
         await using var _ = stub;
+        await using var __ = host;
 
         var result = await sender.SendAsync(new SmsMessage(to, "hi"), CancellationToken.None);
 
@@ -204,10 +221,11 @@ public sealed class TwilioSmsSenderTests
     [Fact]
     public async Task A_provider_that_does_not_answer_in_time_is_transient()
     {
-        var (stub, sender) = await StartAsync(timeout: TimeSpan.FromSeconds(1));
+        var (stub, host, sender) = await StartAsync(httpTimeout: "00:00:01");
         await using var _ = stub;
+        await using var __ = host;
 
-        var result = await sender.SendAsync(new SmsMessage("+15550000408", "hi"), CancellationToken.None);
+        var result = await _time.AdvanceUntilDoneAsync(sender.SendAsync(new SmsMessage("+15550000408", "hi"), CancellationToken.None));
 
         Assert.Equal(new DeliveryResult.TransientFailure("timeout"), result);
     }
@@ -215,13 +233,9 @@ public sealed class TwilioSmsSenderTests
     [Fact]
     public async Task An_unreachable_provider_is_transient()
     {
-        var dead = await TestHttp.DeadAddressAsync();
-        var sender = new TwilioSmsSender(TestHttp.Client(), new TwilioSmsOptions
-        {
-            BaseUrl = dead, AccountSid = AccountSid, AuthToken = AuthToken, From = From,
-        }, _time, _log);
+        await using var host = new ChannelsHost(Settings(await ChannelsHost.DeadAddressAsync()), _time);
 
-        var result = await sender.SendAsync(new SmsMessage(Buyer, "hi"), CancellationToken.None);
+        var result = await _time.AdvanceUntilDoneAsync(host.Get<ISmsSender>().SendAsync(new SmsMessage(Buyer, "hi"), CancellationToken.None));
 
         Assert.IsType<DeliveryResult.TransientFailure>(result);
     }
@@ -229,21 +243,27 @@ public sealed class TwilioSmsSenderTests
     [Fact]
     public async Task Logs_show_the_number_masked_only()
     {
-        var (stub, sender) = await StartAsync();
+        var (stub, host, sender) = await StartAsync();
         await using var _ = stub;
+        await using var __ = host;
 
         await sender.SendAsync(new SmsMessage(Buyer, "hi"), CancellationToken.None);
 
-        Assert.Contains("+86138****8000", _log.AllText);
-        Assert.DoesNotContain("13800138000", _log.AllText);
+        Assert.Contains("+86138****8000", host.Logs.AllText);
+        Assert.DoesNotContain("13800138000", host.Logs.AllText);
     }
 
     [Fact]
-    public void Options_without_credentials_or_sender_are_rejected()
+    public void Settings_without_credentials_or_sender_are_refused_at_start_up_naming_them()
     {
-        var problems = new TwilioSmsOptions { AccountSid = AccountSid }.Validate().ToList();
+        var problems = ChannelsHost.Problems(new Dictionary<string, string?>
+        {
+            ["Channels__Sms__Provider"] = "twilio",
+            ["Channels__Sms__Twilio__AccountSid"] = AccountSid,
+        });
 
-        Assert.Equal(2, problems.Count);
-        Assert.Throws<ArgumentException>(() => new TwilioSmsSender(TestHttp.Client(), new TwilioSmsOptions(), _time, _log));
+        Assert.NotNull(problems);
+        Assert.Contains("Channels__Sms__Twilio__AuthToken", problems);
+        Assert.Contains("Channels__Sms__Twilio__From or Channels__Sms__Twilio__MessagingServiceSid", problems);
     }
 }

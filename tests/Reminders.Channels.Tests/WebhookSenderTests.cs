@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Reminders.Channels.Tests.Support;
-using Reminders.Channels.Webhooks;
 using Reminders.TestSupport;
 
 namespace Reminders.Channels.Tests;
@@ -11,7 +10,6 @@ public sealed class WebhookSenderTests
     private const string Body = """{"type":"reminder.payment_window_expired","timestamp":"2026-01-05T12:00:00Z","data":{"orderId":"o-1001","note":"买家未付款"}}""";
 
     private readonly FakeTimeProvider _time = new();
-    private readonly CollectingLogger<WebhookSender> _log = new();
 
     private static readonly Dictionary<string, string> SignedHeaders = new()
     {
@@ -34,17 +32,19 @@ public sealed class WebhookSenderTests
         _ => StubServer.RespondAsync(context, 404, null),
     };
 
-    private async Task<(StubServer Stub, WebhookSender Sender)> StartAsync(TimeSpan? timeout = null)
+    private async Task<(StubServer Stub, ChannelsHost Host, IWebhookSender Sender)> StartAsync(string? httpTimeout = null)
     {
         var stub = await StubServer.StartAsync(MerchantAsync);
-        return (stub, new WebhookSender(TestHttp.Client(timeout), _time, _log));
+        var host = new ChannelsHost(new Dictionary<string, string?> { ["Channels__HttpTimeout"] = httpTimeout }, _time);
+        return (stub, host, host.Get<IWebhookSender>());
     }
 
     [Fact]
     public async Task Posts_the_exact_body_and_signature_headers_and_returns_the_webhook_id()
     {
-        var (stub, sender) = await StartAsync();
+        var (stub, host, sender) = await StartAsync();
         await using var _ = stub;
+        await using var __ = host;
 
         var result = await sender.SendAsync(new WebhookMessage(new Uri(stub.BaseUrl, "hooks/ok"), Body, SignedHeaders), CancellationToken.None);
 
@@ -63,8 +63,9 @@ public sealed class WebhookSenderTests
     [InlineData("hooks/missing", false)]
     public async Task Gone_and_client_errors_are_permanent(string path, bool contactInvalid)
     {
-        var (stub, sender) = await StartAsync();
+        var (stub, host, sender) = await StartAsync();
         await using var _ = stub;
+        await using var __ = host;
 
         var result = await sender.SendAsync(new WebhookMessage(new Uri(stub.BaseUrl, path), Body, SignedHeaders), CancellationToken.None);
 
@@ -78,8 +79,9 @@ public sealed class WebhookSenderTests
     [InlineData("hooks/timeout", null)]
     public async Task Busy_and_failing_endpoints_are_transient(string path, int? retryAfterSeconds)
     {
-        var (stub, sender) = await StartAsync();
+        var (stub, host, sender) = await StartAsync();
         await using var _ = stub;
+        await using var __ = host;
 
         var result = await sender.SendAsync(new WebhookMessage(new Uri(stub.BaseUrl, path), Body, SignedHeaders), CancellationToken.None);
 
@@ -90,10 +92,11 @@ public sealed class WebhookSenderTests
     [Fact]
     public async Task A_slow_endpoint_is_transient()
     {
-        var (stub, sender) = await StartAsync(timeout: TimeSpan.FromSeconds(1));
+        var (stub, host, sender) = await StartAsync(httpTimeout: "00:00:01");
         await using var _ = stub;
+        await using var __ = host;
 
-        var result = await sender.SendAsync(new WebhookMessage(new Uri(stub.BaseUrl, "hooks/slow"), Body, SignedHeaders), CancellationToken.None);
+        var result = await _time.AdvanceUntilDoneAsync(sender.SendAsync(new WebhookMessage(new Uri(stub.BaseUrl, "hooks/slow"), Body, SignedHeaders), CancellationToken.None));
 
         Assert.Equal(new DeliveryResult.TransientFailure("timeout"), result);
     }
@@ -101,10 +104,11 @@ public sealed class WebhookSenderTests
     [Fact]
     public async Task An_unreachable_endpoint_is_transient()
     {
-        var dead = await TestHttp.DeadAddressAsync();
-        var sender = new WebhookSender(TestHttp.Client(), _time, _log);
+        var dead = await ChannelsHost.DeadAddressAsync();
+        await using var host = new ChannelsHost(new Dictionary<string, string?>(), _time);
 
-        var result = await sender.SendAsync(new WebhookMessage(new Uri(dead, "hooks/ok"), Body, SignedHeaders), CancellationToken.None);
+        var result = await _time.AdvanceUntilDoneAsync(
+            host.Get<IWebhookSender>().SendAsync(new WebhookMessage(new Uri(dead, "hooks/ok"), Body, SignedHeaders), CancellationToken.None));
 
         Assert.IsType<DeliveryResult.TransientFailure>(result);
     }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Reminders.Channels.Http;
 
 using Reminders.Core;
@@ -15,6 +16,9 @@ namespace Reminders.Channels.Acs;
 /// </summary>
 public sealed class AcsEmailSender : IEmailSender
 {
+    /// <summary>The named HttpClient (and resilience pipeline) of this provider.</summary>
+    public const string HttpClientName = "acs-email";
+
     private const string Channel = "email";
     private const string PathAndQuery = "emails:send?api-version=2023-03-31";
 
@@ -25,22 +29,20 @@ public sealed class AcsEmailSender : IEmailSender
         "EmailDroppedAllRecipientsSuppressed",
     };
 
-    private readonly HttpClient _httpClient;
+    private readonly IHttpClientFactory _httpClients;
     private readonly AcsEmailOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<AcsEmailSender> _logger;
     private readonly Uri _sendUri;
     private readonly AcsHmacSigner _signer;
 
-    public AcsEmailSender(HttpClient httpClient, AcsEmailOptions options, TimeProvider timeProvider, ILogger<AcsEmailSender> logger)
+    public AcsEmailSender(IHttpClientFactory httpClients, IOptions<AcsEmailOptions> options, TimeProvider timeProvider, ILogger<AcsEmailSender> logger)
     {
-        var problems = options.Validate().ToList();
-        if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        _httpClient = httpClient;
-        _options = options;
+        _httpClients = httpClients;
+        _options = options.Value;
         _timeProvider = timeProvider;
         _logger = logger;
-        var connection = AcsConnectionString.Parse(options.ConnectionString);
+        var connection = AcsConnectionString.Parse(_options.ConnectionString);
         _sendUri = connection.Resolve(PathAndQuery);
         _signer = new AcsHmacSigner(connection.AccessKey, timeProvider);
     }
@@ -76,7 +78,7 @@ public sealed class AcsEmailSender : IEmailSender
         request.Headers.Add("Operation-Id", operationId);
         _signer.Sign(request, body);
 
-        var (response, failure) = await ProviderHttp.SendAsync(_httpClient, request, cancellationToken).ConfigureAwait(false);
+        var (response, failure) = await ProviderHttp.SendAsync(_httpClients.CreateClient(HttpClientName), request, cancellationToken).ConfigureAwait(false);
         if (failure is not null) return ChannelsLog.Outcome(_logger, Channel, Provider, masked, failure);
         using (response)
         {

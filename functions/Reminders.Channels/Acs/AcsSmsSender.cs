@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Reminders.Channels.Http;
 
 using Reminders.Core;
@@ -14,25 +15,26 @@ namespace Reminders.Channels.Acs;
 /// </summary>
 public sealed class AcsSmsSender : ISmsSender
 {
+    /// <summary>The named HttpClient (and resilience pipeline) of this provider.</summary>
+    public const string HttpClientName = "acs-sms";
+
     private const string Channel = "sms";
     private const string PathAndQuery = "sms?api-version=2021-03-07";
 
-    private readonly HttpClient _httpClient;
+    private readonly IHttpClientFactory _httpClients;
     private readonly AcsSmsOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<AcsSmsSender> _logger;
     private readonly Uri _sendUri;
     private readonly AcsHmacSigner _signer;
 
-    public AcsSmsSender(HttpClient httpClient, AcsSmsOptions options, TimeProvider timeProvider, ILogger<AcsSmsSender> logger)
+    public AcsSmsSender(IHttpClientFactory httpClients, IOptions<AcsSmsOptions> options, TimeProvider timeProvider, ILogger<AcsSmsSender> logger)
     {
-        var problems = options.Validate().ToList();
-        if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        _httpClient = httpClient;
-        _options = options;
+        _httpClients = httpClients;
+        _options = options.Value;
         _timeProvider = timeProvider;
         _logger = logger;
-        var connection = AcsConnectionString.Parse(options.ConnectionString);
+        var connection = AcsConnectionString.Parse(_options.ConnectionString);
         _sendUri = connection.Resolve(PathAndQuery);
         _signer = new AcsHmacSigner(connection.AccessKey, timeProvider);
     }
@@ -56,7 +58,7 @@ public sealed class AcsSmsSender : ISmsSender
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         _signer.Sign(request, body);
 
-        var (response, failure) = await ProviderHttp.SendAsync(_httpClient, request, cancellationToken).ConfigureAwait(false);
+        var (response, failure) = await ProviderHttp.SendAsync(_httpClients.CreateClient(HttpClientName), request, cancellationToken).ConfigureAwait(false);
         if (failure is not null) return ChannelsLog.Outcome(_logger, Channel, Provider, masked, failure);
         using (response)
         {

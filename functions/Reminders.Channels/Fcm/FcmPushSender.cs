@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Google.Apis.Auth.OAuth2;
+using Google.Apis.Auth.OAuth2.Responses;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Reminders.Channels.Http;
 
 using Reminders.Core;
@@ -14,28 +17,52 @@ namespace Reminders.Channels.Fcm;
 /// with {"message":{"token","notification":{"title","body"},"data":{...}}} and a service-account
 /// Bearer token. 200 carries the message name.
 /// </summary>
-public sealed class FcmPushSender : IPushSender, IDisposable
+/// <remarks>
+/// The OAuth token comes from Google.Apis.Auth's ServiceAccountCredential, which signs the JWT assertion, exchanges
+/// it at the key's token_uri, caches the token and refreshes it before it expires. Its token requests go through
+/// the named client <see cref="TokenHttpClientName"/>, so they have the same timeouts and circuit breaker as the send;
+/// the library's own retries are off (a failure goes back to the queue like any other).
+/// </remarks>
+public sealed class FcmPushSender : IPushSender
 {
     public const string Scope = "https://www.googleapis.com/auth/firebase.messaging";
+
+    /// <summary>The named HttpClient (and resilience pipeline) of the FCM send.</summary>
+    public const string HttpClientName = "fcm";
+
+    /// <summary>The named HttpClient of the OAuth token endpoint.</summary>
+    public const string TokenHttpClientName = "google-oauth";
+
     private const string Channel = "push";
 
-    private readonly HttpClient _httpClient;
+    private readonly IHttpClientFactory _httpClients;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<FcmPushSender> _logger;
     private readonly Uri _sendUri;
-    private readonly GoogleAccessTokenSource _tokens;
+    private readonly ServiceAccountCredential _credential;
 
-    public FcmPushSender(HttpClient httpClient, FcmOptions options, TimeProvider timeProvider, ILogger<FcmPushSender> logger)
+    public FcmPushSender(
+        IHttpClientFactory httpClients, IHttpMessageHandlerFactory handlers, IOptions<FcmOptions> options,
+        TimeProvider timeProvider, ILogger<FcmPushSender> logger)
     {
-        var problems = options.Validate().ToList();
-        if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        _httpClient = httpClient;
+        _httpClients = httpClients;
         _timeProvider = timeProvider;
         _logger = logger;
-        var account = GoogleServiceAccount.Parse(options.ServiceAccountJson);
-        var projectId = string.IsNullOrWhiteSpace(options.ProjectId) ? account.ProjectId! : options.ProjectId;
-        _sendUri = new Uri(options.BaseUrl.AbsoluteUri.TrimEnd('/') + $"/v1/projects/{Uri.EscapeDataString(projectId)}/messages:send");
-        _tokens = new GoogleAccessTokenSource(httpClient, account, Scope, timeProvider, logger);
+        var fcm = options.Value;
+        var account = fcm.ServiceAccount();
+        var projectId = fcm.EffectiveProjectId(account);
+        _sendUri = new Uri(fcm.BaseUrl.AbsoluteUri.TrimEnd('/') + $"/v1/projects/{Uri.EscapeDataString(projectId)}/messages:send");
+        _credential = new ServiceAccountCredential(
+            new ServiceAccountCredential.Initializer(account.ClientEmail, account.TokenUri ?? GoogleAuthConsts.OidcTokenUrl)
+            {
+                Scopes = [Scope],
+                KeyId = account.PrivateKeyId,
+                Clock = new TimeProviderClock(timeProvider),
+                DefaultExponentialBackOffPolicy = Google.Apis.Http.ExponentialBackOffPolicy.None,
+                HttpClientFactory = new Google.Apis.Http.HttpClientFromMessageHandlerFactory(_ =>
+                    new Google.Apis.Http.HttpClientFromMessageHandlerFactory.ConfiguredHttpMessageHandler(
+                        handlers.CreateHandler(TokenHttpClientName), performsAutomaticDecompression: false, handlesRedirect: false)),
+            }.FromPrivateKey(account.PrivateKey));
     }
 
     public string Provider => "fcm";
@@ -49,7 +76,7 @@ public sealed class FcmPushSender : IPushSender, IDisposable
         // A 401 means the access token went stale early: fetch a new one and try once more.
         for (var attempt = 1; ; attempt++)
         {
-            var (accessToken, tokenFailure) = await _tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+            var (accessToken, tokenFailure) = await AccessTokenAsync(forceRefresh: attempt > 1, cancellationToken).ConfigureAwait(false);
             if (accessToken is null) return ChannelsLog.Outcome(_logger, Channel, Provider, masked, tokenFailure!);
 
             using var request = new HttpRequestMessage(HttpMethod.Post, _sendUri) { Content = new ByteArrayContent(body) };
@@ -57,13 +84,12 @@ public sealed class FcmPushSender : IPushSender, IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
-            var (response, failure) = await ProviderHttp.SendAsync(_httpClient, request, cancellationToken).ConfigureAwait(false);
+            var (response, failure) = await ProviderHttp.SendAsync(_httpClients.CreateClient(HttpClientName), request, cancellationToken).ConfigureAwait(false);
             if (failure is not null) return ChannelsLog.Outcome(_logger, Channel, Provider, masked, failure);
             using (response)
             {
                 if (response!.StatusCode == HttpStatusCode.Unauthorized && attempt == 1)
                 {
-                    _tokens.Invalidate(accessToken);
                     ChannelsLog.TokenRejected(_logger);
                     continue;
                 }
@@ -73,7 +99,27 @@ public sealed class FcmPushSender : IPushSender, IDisposable
         }
     }
 
-    public void Dispose() => _tokens.Dispose();
+    /// <summary>The cached access token (the library refreshes it when due), a new one when forced, or why none could be had.</summary>
+    private async Task<(string? Token, DeliveryResult? Failure)> AccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (forceRefresh) await _credential.RequestAccessTokenAsync(cancellationToken).ConfigureAwait(false);
+            return (await _credential.GetAccessTokenForRequestAsync(cancellationToken: cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (TokenResponseException e)
+        {
+            // {"error": "invalid_grant", "error_description": "..."}
+            var reason = $"token endpoint {(e.StatusCode is { } status ? ProviderHttp.StatusText(status) : "-")} {e.Error?.Error}: {e.Error?.ErrorDescription}";
+            return e.StatusCode is { } code && ProviderHttp.IsTransient(code)
+                ? (null, new DeliveryResult.TransientFailure(reason))
+                : (null, new DeliveryResult.PermanentFailure(reason, ContactInvalid: false));
+        }
+        catch (Exception e) when (ProviderHttp.TransportFailure(e, cancellationToken) is { } failure)
+        {
+            return (null, failure with { Reason = "token endpoint: " + failure.Reason });
+        }
+    }
 
     private static byte[] CreateBody(PushMessage message)
     {

@@ -17,9 +17,6 @@ internal static partial class ChannelsLog
     [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "{Channel} via {Provider} to {MaskedContact} failed for good: {Reason}; contact invalid: {ContactInvalid}")]
     public static partial void PermanentFailure(ILogger logger, string channel, string provider, string maskedContact, string reason, bool contactInvalid);
 
-    [LoggerMessage(EventId = 4104, Level = LogLevel.Information, Message = "Fetched a new access token from {TokenHost}, valid for {Lifetime}")]
-    public static partial void TokenFetched(ILogger logger, string tokenHost, TimeSpan lifetime);
-
     [LoggerMessage(EventId = 4105, Level = LogLevel.Warning, Message = "FCM refused the access token (401); fetching a new one and trying once more")]
     public static partial void TokenRejected(ILogger logger);
 

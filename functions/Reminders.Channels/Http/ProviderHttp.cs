@@ -1,12 +1,14 @@
 using System.Net;
 using System.Text.Json;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace Reminders.Channels.Http;
 
 /// <summary>What every provider does alike: send, turn transport trouble and retryable statuses into transient failures.</summary>
 internal static class ProviderHttp
 {
-    /// <summary>Sends the request; a timeout or network error becomes a transient failure instead of an exception.</summary>
+    /// <summary>Sends the request; a timeout, an open circuit or a network error becomes a transient failure instead of an exception.</summary>
     public static async Task<(HttpResponseMessage? Response, DeliveryResult? Failure)> SendAsync(
         HttpClient httpClient, HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -16,16 +18,22 @@ internal static class ProviderHttp
                 .ConfigureAwait(false);
             return (response, null);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (TransportFailure(e, cancellationToken) is { } failure)
         {
-            // HttpClient.Timeout elapsed (the caller did not cancel).
-            return (null, new DeliveryResult.TransientFailure("timeout"));
-        }
-        catch (HttpRequestException e)
-        {
-            return (null, new DeliveryResult.TransientFailure($"network error ({e.HttpRequestError})"));
+            return (null, failure);
         }
     }
+
+    /// <summary>What a call that got no answer means; null for an exception that is not about the transport.</summary>
+    public static DeliveryResult.TransientFailure? TransportFailure(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        TimeoutRejectedException => new("timeout"),
+        // The caller did not cancel, so a timeout below the pipeline fired (a connect timeout, say).
+        OperationCanceledException when !cancellationToken.IsCancellationRequested => new("timeout"),
+        BrokenCircuitException => new("circuit open after repeated failures; not called", ProviderResilience.BreakDuration),
+        HttpRequestException e => new($"network error ({e.HttpRequestError})"),
+        _ => null,
+    };
 
     /// <summary>408, 429 and every 5xx are worth trying again.</summary>
     public static bool IsTransient(HttpStatusCode status) =>

@@ -1,30 +1,39 @@
 using System.Net.Sockets;
-using System.Security.Authentication;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
 using Microsoft.Extensions.Logging;
-
+using Microsoft.Extensions.Options;
+using MimeKit;
+using MimeKit.Utils;
+using Reminders.Channels.Http;
 using Reminders.Core;
 
 namespace Reminders.Channels.Smtp;
 
 /// <summary>
-/// Sends each email over its own SMTP connection (RFC 5321), with STARTTLS and AUTH when configured.
-/// The provider message id of a sent email is its Message-ID header value ("&lt;...@domain&gt;").
+/// Email through an SMTP server with MailKit: STARTTLS or implicit TLS and AUTH as configured, multipart text and
+/// HTML, UTF-8 headers. One connection is kept and reused from message to message (one message at a time on it);
+/// a connection the server dropped meanwhile is opened again. The provider message id of a sent email is its
+/// Message-ID header value ("&lt;...@domain&gt;").
 /// </summary>
-public sealed partial class SmtpEmailSender : IEmailSender
+public sealed partial class SmtpEmailSender : IEmailSender, IAsyncDisposable, IDisposable
 {
+    private const int MaxReasonLength = 300;
+
+    private static readonly ParserOptions AddressParser = new() { AllowAddressesWithoutDomain = false };
+
     private readonly SmtpOptions _options;
     private readonly MailboxAddress _from;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SmtpEmailSender> _logger;
+    private readonly SemaphoreSlim _connectionGate = new(1, 1);
+    private SmtpClient? _client;
 
-    public SmtpEmailSender(SmtpOptions options, TimeProvider timeProvider, ILogger<SmtpEmailSender> logger)
+    public SmtpEmailSender(IOptions<SmtpOptions> options, IOptions<ChannelsOptions> channels, TimeProvider timeProvider, ILogger<SmtpEmailSender> logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate();
-        if (problems.Count > 0) throw new ArgumentException("SMTP settings are not usable: " + string.Join(" ", problems), nameof(options));
-        MailboxAddress.TryParse(options.From, out var from);
-        _options = options;
-        _from = from!;
+        _options = options.Value;
+        _from = channels.Value.Email.Sender ?? throw new ArgumentException("Channels__Email__From is not an address.", nameof(channels));
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -51,61 +60,175 @@ public sealed partial class SmtpEmailSender : IEmailSender
         return result;
     }
 
-    private async Task<DeliveryResult> DeliverAsync(EmailMessage message, string maskedTo, CancellationToken cancellationToken)
+    private async Task<DeliveryResult> DeliverAsync(EmailMessage email, string maskedTo, CancellationToken cancellationToken)
     {
-        if (MailboxAddress.NormalizeAddress(message.To.Trim(), out var to) is { } problem)
-            return new DeliveryResult.PermanentFailure($"Recipient {maskedTo}: {problem.Reason}.", problem.AddressInvalid);
-
-        var messageId = $"<{Guid.NewGuid():N}@{_from.Domain}>";
-        byte[] content;
+        if (!MailboxAddress.TryParse(AddressParser, email.To.Trim(), out var to))
+            return new DeliveryResult.PermanentFailure($"Recipient {maskedTo} is not an address.", ContactInvalid: true);
+        MimeMessage message;
         try
         {
-            content = MimeMessageWriter.Write(message, _from, to, messageId, _timeProvider.GetUtcNow());
+            message = CreateMessage(email, to);
         }
-        catch (InvalidEmailException ex)
+        catch (ArgumentException e)
         {
-            return new DeliveryResult.PermanentFailure(ex.Message, ContactInvalid: false);
+            return new DeliveryResult.PermanentFailure("The message cannot be written: " + e.Message, ContactInvalid: false);
         }
 
-        string MaskRecipient(string text) =>
-            text.Replace(to, maskedTo, StringComparison.OrdinalIgnoreCase).Replace(message.To, maskedTo, StringComparison.OrdinalIgnoreCase);
+        await _connectionGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await SendOnKeptConnectionAsync(message, to, text => ContactMask.Scrub(text, to.Address, maskedTo), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            _connectionGate.Release();
+        }
+    }
 
+    private MimeMessage CreateMessage(EmailMessage email, MailboxAddress to)
+    {
+        var message = new MimeMessage
+        {
+            Date = _timeProvider.GetUtcNow(),
+            MessageId = MimeUtils.GenerateMessageId(_from.Domain),
+            Subject = email.Subject,
+            Body = new BodyBuilder { TextBody = email.Text, HtmlBody = email.Html }.ToMessageBody(),
+        };
+        message.From.Add(_from);
+        message.To.Add(to);
+        // List-Unsubscribe, List-Unsubscribe-Post and the like; MimeKit encodes the values, so none can add a field.
+        foreach (var (name, value) in email.Headers ?? new Dictionary<string, string>()) message.Headers.Add(name, value);
+        return message;
+    }
+
+    /// <summary>Called under the gate: sends on the kept connection, once more on a new one if the kept one turns out dead.</summary>
+    private async Task<DeliveryResult> SendOnKeptConnectionAsync(
+        MimeMessage message, MailboxAddress to, Func<string, string> maskRecipient, CancellationToken cancellationToken)
+    {
         using var timeout = new CancellationTokenSource(_options.Timeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var stage = "connect";
+        async Task SendOnceAsync()
+        {
+            stage = "connect";
+            var client = await ConnectedClientAsync(linked.Token).ConfigureAwait(false);
+            stage = "send";
+            timeout.CancelAfter(_options.Timeout);
+            await client.SendAsync(message, _from, [to], linked.Token).ConfigureAwait(false);
+        }
+
         try
         {
-            await using var connection = await SmtpConnection.OpenAsync(_options.Host, _options.Port, linked.Token).ConfigureAwait(false);
-            var session = new SmtpSession(connection, _options, timeout, linked.Token, MaskRecipient);
+            var reused = _client is { IsConnected: true };
             try
             {
-                await session.DeliverAsync(_from.Address, to, content).ConfigureAwait(false);
+                await SendOnceAsync().ConfigureAwait(false);
             }
-            catch (SmtpFailureException failure)
+            catch (Exception e) when (reused && e is ServiceNotConnectedException or IOException or SmtpProtocolException)
             {
-                if (!failure.ServerClosing) await session.QuitQuietlyAsync().ConfigureAwait(false);
-                return failure.Result;
+                // The server closed the kept connection while it was idle: send on a new one.
+                Drop();
+                await SendOnceAsync().ConfigureAwait(false);
             }
-            finally
+            return new DeliveryResult.Sent($"<{message.MessageId}>");
+        }
+        catch (SmtpCommandException e)
+        {
+            // A refusal leaves the connection usable (MailKit resets the transaction), unless the server is closing it.
+            if (_client is not { IsConnected: true } || e.StatusCode == SmtpStatusCode.ServiceNotAvailable) Drop();
+            return Refused(e, stage, maskRecipient);
+        }
+        catch (Exception e)
+        {
+            Drop();
+            if (Failure(e, stage, maskRecipient, cancellationToken) is { } failure) return failure;
+            throw;
+        }
+    }
+
+    private async Task<SmtpClient> ConnectedClientAsync(CancellationToken cancellationToken)
+    {
+        if (_client is { IsConnected: true } kept) return kept;
+        Drop();
+        var client = new SmtpClient
+        {
+            LocalDomain = _options.ClientDomain,
+            Timeout = (int)_options.Timeout.TotalMilliseconds,
+            ServerCertificateValidationCallback = _options.ServerCertificateValidation,
+        };
+        _client = client;
+        await client.ConnectAsync(_options.Host, _options.Port, _options.Security, cancellationToken).ConfigureAwait(false);
+        if (_options.User is { Length: > 0 } user) await client.AuthenticateAsync(user, _options.Password ?? "", cancellationToken).ConfigureAwait(false);
+        return client;
+    }
+
+    /// <summary>
+    /// The server said no. 4xx: try again later. 5xx: permanent; a refused recipient (550, 551, 553) means the
+    /// mailbox does not exist, unless an enhanced status code says the refusal is about something else (5.7.1 policy).
+    /// </summary>
+    private static DeliveryResult Refused(SmtpCommandException e, string stage, Func<string, string> maskRecipient)
+    {
+        var code = (int)e.StatusCode;
+        var text = maskRecipient(e.Message);
+        if (text.Length > MaxReasonLength) text = text[..MaxReasonLength] + "...";
+        var reason = $"{stage}: the server answered {code} {text}".TrimEnd();
+        if (code is < 500 or >= 600) return new DeliveryResult.TransientFailure(reason);
+        var mailboxUnknown = e.ErrorCode == SmtpErrorCode.RecipientNotAccepted
+            && code is 550 or 551 or 553
+            && EnhancedStatusSubject(e.Message) is null or 1;
+        return new DeliveryResult.PermanentFailure(reason, ContactInvalid: mailboxUnknown);
+    }
+
+    /// <summary>The subject of an RFC 3463 enhanced status code at the start of the reply text ("5.1.1 ..." is 1).</summary>
+    private static int? EnhancedStatusSubject(string text)
+    {
+        var parts = text.Split(' ', 2)[0].Split('.');
+        return parts.Length == 3 && parts[0] is "2" or "4" or "5" && int.TryParse(parts[1], out var subject) ? subject : null;
+    }
+
+    /// <summary>No answer, or one that is not SMTP; null for an exception that is none of these.</summary>
+    private DeliveryResult? Failure(Exception e, string stage, Func<string, string> maskRecipient, CancellationToken cancellationToken) => e switch
+    {
+        OperationCanceledException when !cancellationToken.IsCancellationRequested =>
+            new DeliveryResult.TransientFailure($"{stage}: no answer from {_options.Host}:{_options.Port} within {_options.Timeout}."),
+        // Settings to fix, not something a retry cures: a certificate that does not validate, STARTTLS not offered, credentials refused.
+        SslHandshakeException => new DeliveryResult.PermanentFailure($"{stage}: TLS handshake with {_options.Host} failed: {e.Message}", ContactInvalid: false),
+        NotSupportedException => new DeliveryResult.PermanentFailure($"{stage}: {e.Message} Nothing was sent.", ContactInvalid: false),
+        AuthenticationException => new DeliveryResult.PermanentFailure($"{stage}: AUTH refused: {e.Message}", ContactInvalid: false),
+        SocketException or IOException or SmtpProtocolException or ServiceNotConnectedException or TimeoutException =>
+            new DeliveryResult.TransientFailure($"{stage}: {_options.Host}:{_options.Port}: {maskRecipient(e.Message)}"),
+        _ => null,
+    };
+
+    private void Drop()
+    {
+        _client?.Dispose();
+        _client = null;
+    }
+
+    /// <summary>Says QUIT on the kept connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is { IsConnected: true } client)
+        {
+            try
             {
-                stage = session.Stage;
+                using var timeout = new CancellationTokenSource(_options.Timeout);
+                await client.DisconnectAsync(quit: true, timeout.Token).ConfigureAwait(false);
             }
-            await session.QuitQuietlyAsync().ConfigureAwait(false);
-            return new DeliveryResult.Sent(messageId);
+            catch (Exception e) when (e is IOException or OperationCanceledException or SmtpProtocolException or SmtpCommandException)
+            {
+                // The server may already be gone; the connection is closed either way.
+            }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new DeliveryResult.TransientFailure($"{stage}: no answer from {_options.Host}:{_options.Port} within {_options.Timeout}.");
-        }
-        catch (AuthenticationException ex)
-        {
-            // A certificate that does not validate is a setting to fix, not something a retry cures.
-            return new DeliveryResult.PermanentFailure($"{stage}: TLS handshake with {_options.Host} failed: {ex.Message}", ContactInvalid: false);
-        }
-        catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException)
-        {
-            return new DeliveryResult.TransientFailure($"{stage}: {_options.Host}:{_options.Port}: {MaskRecipient(ex.Message)}");
-        }
+        Dispose();
+    }
+
+    public void Dispose()
+    {
+        Drop();
+        _connectionGate.Dispose();
     }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Email to {MaskedTo} accepted by {Host}:{Port} as {MessageId}")]

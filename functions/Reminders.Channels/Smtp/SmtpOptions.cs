@@ -1,45 +1,52 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net.Security;
+using MailKit.Security;
 
 namespace Reminders.Channels.Smtp;
 
-/// <summary>Settings Channels__Email__Smtp__* and Channels__Email__From.</summary>
-public sealed class SmtpOptions
+/// <summary>Settings Channels__Email__Smtp__*; the sender is Channels__Email__From.</summary>
+public sealed class SmtpOptions : IValidatableObject
 {
+    public const string Section = "Channels:Email:Smtp";
+
+    [Required]
     public string Host { get; set; } = "";
 
+    [Range(1, 65535)]
     public int Port { get; set; } = 25;
 
-    /// <summary>When set, the client authenticates (AUTH PLAIN or LOGIN, as the server offers); only ever over TLS.</summary>
+    /// <summary>When set, the client authenticates (the best mechanism both sides know); only ever over TLS.</summary>
     public string? User { get; set; }
 
     public string? Password { get; set; }
 
-    /// <summary>Upgrade the connection with STARTTLS; the send fails if the server does not offer it.</summary>
+    /// <summary>Upgrade the connection with STARTTLS (port 587); the send fails if the server does not offer it.</summary>
     public bool StartTls { get; set; }
 
-    /// <summary>The sender as "Name &lt;address&gt;" or a bare address.</summary>
-    public string From { get; set; } = "";
+    /// <summary>TLS from the first byte (port 465).</summary>
+    public bool ImplicitTls { get; set; }
 
-    /// <summary>Longest wait for any one step: connecting, the TLS handshake, or one server reply.</summary>
+    /// <summary>Longest wait for connecting (TLS and AUTH included) and again for sending one message.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The domain the client names in EHLO / HELO.</summary>
+    [Required]
     public string ClientDomain { get; set; } = "localhost";
 
-    /// <summary>Replaces the normal certificate validation after STARTTLS (for a known self-signed server); null: normal validation.</summary>
+    /// <summary>Replaces the normal certificate validation (for a known self-signed server); null: normal validation.</summary>
     public RemoteCertificateValidationCallback? ServerCertificateValidation { get; set; }
 
-    /// <summary>What is wrong with these settings; empty when they can be used.</summary>
-    public IReadOnlyList<string> Validate()
+    internal SecureSocketOptions Security =>
+        ImplicitTls ? SecureSocketOptions.SslOnConnect : StartTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None;
+
+    internal bool HasCredentials => !string.IsNullOrEmpty(User);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(Host)) problems.Add("Host is required.");
-        if (Port is < 1 or > 65535) problems.Add("Port must be between 1 and 65535.");
-        if (!MailboxAddress.TryParse(From, out _)) problems.Add("From must be an address or \"Name <address>\".");
-        if (string.IsNullOrEmpty(User) != string.IsNullOrEmpty(Password)) problems.Add("User and Password go together.");
-        if (!string.IsNullOrEmpty(User) && !StartTls) problems.Add("User is set but StartTls is not: credentials are never sent without TLS.");
-        if (Timeout <= TimeSpan.Zero) problems.Add("Timeout must be positive.");
-        if (string.IsNullOrWhiteSpace(ClientDomain) || ClientDomain.Any(c => c <= ' ' || c > '~')) problems.Add("ClientDomain must be a domain name.");
-        return problems;
+        if (string.IsNullOrEmpty(User) != string.IsNullOrEmpty(Password)) yield return new("User and Password go together.", [nameof(User), nameof(Password)]);
+        if (HasCredentials && Security == SecureSocketOptions.None)
+            yield return new("User is set but neither StartTls nor ImplicitTls: credentials are never sent without TLS.", [nameof(StartTls), nameof(ImplicitTls)]);
+        if (StartTls && ImplicitTls) yield return new("StartTls and ImplicitTls exclude each other.", [nameof(StartTls), nameof(ImplicitTls)]);
+        if (Timeout <= TimeSpan.Zero) yield return new("must be positive.", [nameof(Timeout)]);
     }
 }

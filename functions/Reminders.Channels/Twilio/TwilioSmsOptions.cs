@@ -1,32 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+using Reminders.Channels.Settings;
+
 namespace Reminders.Channels.Twilio;
 
 /// <summary>
-/// Twilio Programmable Messaging. Authenticates with AccountSid:AuthToken, or with an API key
-/// (ApiKeySid:ApiKeySecret) when one is given. Sends from From, or through MessagingServiceSid.
+/// Settings Channels__Sms__Twilio__*: Twilio Programmable Messaging. Authenticates with AccountSid:AuthToken, or with
+/// an API key (ApiKeySid:ApiKeySecret) when one is given. Sends from From, or through MessagingServiceSid.
 /// </summary>
-public sealed record TwilioSmsOptions
+public sealed class TwilioSmsOptions : IValidatableObject
 {
-    public Uri BaseUrl { get; init; } = new("https://api.twilio.com");
+    public const string Section = "Channels:Sms:Twilio";
 
-    public string AccountSid { get; init; } = "";
+    [HttpUrl]
+    public Uri BaseUrl { get; set; } = new("https://api.twilio.com");
 
-    public string? AuthToken { get; init; }
+    [Required]
+    public string AccountSid { get; set; } = "";
 
-    public string? ApiKeySid { get; init; }
+    public string? AuthToken { get; set; }
 
-    public string? ApiKeySecret { get; init; }
+    public string? ApiKeySid { get; set; }
+
+    public string? ApiKeySecret { get; set; }
 
     /// <summary>Sender number in E.164 or an alphanumeric sender id.</summary>
-    public string? From { get; init; }
+    public string? From { get; set; }
 
-    public string? MessagingServiceSid { get; init; }
+    public string? MessagingServiceSid { get; set; }
 
-    public IEnumerable<string> Validate()
+    internal bool UsesApiKey => !string.IsNullOrWhiteSpace(ApiKeySid) && !string.IsNullOrWhiteSpace(ApiKeySecret);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (string.IsNullOrWhiteSpace(AccountSid)) yield return "Twilio AccountSid is required.";
-        var hasApiKey = !string.IsNullOrWhiteSpace(ApiKeySid) && !string.IsNullOrWhiteSpace(ApiKeySecret);
-        if (!hasApiKey && string.IsNullOrWhiteSpace(AuthToken)) yield return "Twilio AuthToken, or ApiKeySid with ApiKeySecret, is required.";
-        if (string.IsNullOrWhiteSpace(From) && string.IsNullOrWhiteSpace(MessagingServiceSid)) yield return "Twilio From or MessagingServiceSid is required.";
-        if (!BaseUrl.IsAbsoluteUri) yield return "Twilio BaseUrl must be absolute.";
+        if (!UsesApiKey && string.IsNullOrWhiteSpace(AuthToken))
+            yield return new("required when Channels__Sms__Provider is twilio (or give ApiKeySid and ApiKeySecret).", [nameof(AuthToken)]);
+        if (string.IsNullOrWhiteSpace(From) && string.IsNullOrWhiteSpace(MessagingServiceSid))
+            yield return new("one is required when Channels__Sms__Provider is twilio.", [nameof(From), nameof(MessagingServiceSid)]);
     }
 }

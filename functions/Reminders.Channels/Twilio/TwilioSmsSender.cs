@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Reminders.Channels.Http;
 
 using Reminders.Core;
@@ -11,8 +12,17 @@ namespace Reminders.Channels.Twilio;
 /// SMS through Twilio: POST {base}/2010-04-01/Accounts/{AccountSid}/Messages.json, form-encoded
 /// To, From or MessagingServiceSid, Body, with HTTP basic auth. 201 carries the message sid.
 /// </summary>
+/// <remarks>
+/// The documented REST call rather than the Twilio SDK (8.2.0): the SDK's ApiException keeps Twilio's code and status
+/// but not the response headers, so Retry-After (which the queue honours) would be lost; its resources call a fixed
+/// api.twilio.com, so the stub tests would need a host-rewriting handler; its documented set-up is the static
+/// TwilioClient.Init; and it is a 10 MB assembly with Newtonsoft.Json and JWT dependencies for this one POST.
+/// </remarks>
 public sealed class TwilioSmsSender : ISmsSender
 {
+    /// <summary>The named HttpClient (and resilience pipeline) of this provider.</summary>
+    public const string HttpClientName = "twilio";
+
     private const string Channel = "sms";
 
     // Twilio error codes that say the recipient number itself cannot be messaged.
@@ -27,25 +37,22 @@ public sealed class TwilioSmsSender : ISmsSender
         21614, // 'To' number is not a valid mobile number
     ];
 
-    private readonly HttpClient _httpClient;
+    private readonly IHttpClientFactory _httpClients;
     private readonly TwilioSmsOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<TwilioSmsSender> _logger;
     private readonly Uri _messagesUri;
     private readonly AuthenticationHeaderValue _authorization;
 
-    public TwilioSmsSender(HttpClient httpClient, TwilioSmsOptions options, TimeProvider timeProvider, ILogger<TwilioSmsSender> logger)
+    public TwilioSmsSender(IHttpClientFactory httpClients, IOptions<TwilioSmsOptions> options, TimeProvider timeProvider, ILogger<TwilioSmsSender> logger)
     {
-        var problems = options.Validate().ToList();
-        if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        _httpClient = httpClient;
-        _options = options;
+        _httpClients = httpClients;
+        _options = options.Value;
         _timeProvider = timeProvider;
         _logger = logger;
         _messagesUri = new Uri(
-            options.BaseUrl.AbsoluteUri.TrimEnd('/') + $"/2010-04-01/Accounts/{Uri.EscapeDataString(options.AccountSid)}/Messages.json");
-        var useApiKey = !string.IsNullOrWhiteSpace(options.ApiKeySid) && !string.IsNullOrWhiteSpace(options.ApiKeySecret);
-        var credentials = useApiKey ? $"{options.ApiKeySid}:{options.ApiKeySecret}" : $"{options.AccountSid}:{options.AuthToken}";
+            _options.BaseUrl.AbsoluteUri.TrimEnd('/') + $"/2010-04-01/Accounts/{Uri.EscapeDataString(_options.AccountSid)}/Messages.json");
+        var credentials = _options.UsesApiKey ? $"{_options.ApiKeySid}:{_options.ApiKeySecret}" : $"{_options.AccountSid}:{_options.AuthToken}";
         _authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
     }
 
@@ -65,7 +72,7 @@ public sealed class TwilioSmsSender : ISmsSender
         request.Headers.Authorization = _authorization;
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
-        var (response, failure) = await ProviderHttp.SendAsync(_httpClient, request, cancellationToken).ConfigureAwait(false);
+        var (response, failure) = await ProviderHttp.SendAsync(_httpClients.CreateClient(HttpClientName), request, cancellationToken).ConfigureAwait(false);
         if (failure is not null) return ChannelsLog.Outcome(_logger, Channel, Provider, masked, failure);
         using (response)
         {

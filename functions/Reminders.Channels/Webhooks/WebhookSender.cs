@@ -10,8 +10,11 @@ namespace Reminders.Channels.Webhooks;
 /// POSTs a merchant webhook as application/json with the caller's headers (the caller signs it per
 /// Standard Webhooks). 2xx is delivered (message id = webhook-id); 410 means the endpoint is gone.
 /// </summary>
-public sealed class WebhookSender(HttpClient httpClient, TimeProvider timeProvider, ILogger<WebhookSender> logger) : IWebhookSender
+public sealed class WebhookSender(IHttpClientFactory httpClients, TimeProvider timeProvider, ILogger<WebhookSender> logger) : IWebhookSender
 {
+    /// <summary>The named HttpClient of merchant webhooks; its resilience pipeline (and circuit) is per merchant host.</summary>
+    public const string HttpClientName = "merchant-webhooks";
+
     private const string Channel = "webhook";
     private const string Provider = "http";
 
@@ -33,7 +36,7 @@ public sealed class WebhookSender(HttpClient httpClient, TimeProvider timeProvid
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        var (response, failure) = await ProviderHttp.SendAsync(httpClient, request, cancellationToken).ConfigureAwait(false);
+        var (response, failure) = await ProviderHttp.SendAsync(httpClients.CreateClient(HttpClientName), request, cancellationToken).ConfigureAwait(false);
         if (failure is not null) return ChannelsLog.Outcome(logger, Channel, Provider, target, failure);
         using (response)
         {

@@ -1,5 +1,11 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Reminders.App.Delivery;
+using Reminders.Channels;
+using Reminders.Channels.Acs;
+using Reminders.Channels.Smtp;
+using Reminders.Channels.Twilio;
 
 namespace Reminders.App.Tests.Delivery;
 
@@ -12,55 +18,90 @@ public sealed class DeliverySettingsTests
                 .Append(new("Admin:Keys", "admin-key")))
             .Build();
 
+    /// <summary>The delivery services as the app registers them, past the host's start-up validation.</summary>
+    private static ServiceProvider Start(IConfiguration configuration)
+    {
+        var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System);
+        services.AddDelivery(configuration);
+        var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        return provider;
+    }
+
+    /// <summary>Why start-up refuses these settings.</summary>
+    private static string Refused(IConfiguration configuration)
+    {
+        var error = Assert.ThrowsAny<Exception>(() => Start(configuration).Dispose());
+        Assert.True(error is OptionsValidationException or AggregateException or InvalidOperationException, error.ToString());
+        return error.Message;
+    }
+
     [Fact]
     public void Without_provider_settings_every_channel_uses_the_outbox()
     {
-        var settings = DeliverySettings.Read(Config());
-        Assert.Equal((ProviderNames.Outbox, ProviderNames.Outbox, ProviderNames.Outbox), (settings.SmsProvider, settings.EmailProvider, settings.PushProvider));
-        Assert.Equal(new Uri("http://localhost:7071"), settings.PublicBaseUrl);
-        Assert.Equal(TimeSpan.FromSeconds(30), settings.HttpTimeout);
+        using var services = Start(Config());
+
+        Assert.Null(services.GetService<ISmsSender>());
+        Assert.Null(services.GetService<IEmailSender>());
+        Assert.Null(services.GetService<IPushSender>());
+        Assert.Equal(new Uri("http://localhost:7071"), services.GetRequiredService<DeliverySettings>().PublicBaseUrl);
+        Assert.Equal(TimeSpan.FromSeconds(30), services.GetRequiredService<IOptions<ChannelsOptions>>().Value.HttpTimeout);
     }
 
     [Theory]
     [InlineData("Channels__Sms__Provider", "carrier-pigeon", "Channels__Sms__Provider")]
+    [InlineData("Channels__Sms__Provider", "7", "Channels__Sms__Provider")]
     [InlineData("Channels__Email__Provider", "fax", "Channels__Email__Provider")]
     [InlineData("Channels__Push__Provider", "acs", "Channels__Push__Provider")]
     [InlineData("Channels__HttpTimeout", "soon", "Channels__HttpTimeout")]
+    [InlineData("Channels__HttpTimeout", "-00:00:01", "Channels__HttpTimeout")]
+    [InlineData("Channels__HttpAttemptTimeout", "00:00:00", "Channels__HttpAttemptTimeout")]
+    [InlineData("Channels__Email__From", "nobody", "Channels__Email__From")]
     [InlineData("Reminders__PublicBaseUrl", "ftp://example.com", "Reminders__PublicBaseUrl")]
     [InlineData("Unsubscribe__Secret", "short", "Unsubscribe__Secret")]
     public void A_bad_value_is_refused_naming_its_setting(string key, string value, string named)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => DeliverySettings.Read(Config((key, value))));
-        Assert.Contains(named, error.Message);
+        Assert.Contains(named, Refused(Config((key, value))));
     }
 
     [Fact]
     public void A_chosen_provider_needs_its_settings_named_in_the_error_without_secrets()
     {
-        var twilio = Assert.Throws<InvalidOperationException>(() => DeliverySettings.Read(Config(("Channels__Sms__Provider", "twilio"), ("Channels__Sms__Twilio__AuthToken", "secret-token-value"))));
-        Assert.Contains("Channels__Sms__Twilio__AccountSid", twilio.Message);
-        Assert.Contains("Channels__Sms__Twilio__From", twilio.Message);
-        Assert.DoesNotContain("secret-token-value", twilio.Message);
+        var twilio = Refused(Config(("Channels__Sms__Provider", "twilio"), ("Channels__Sms__Twilio__AuthToken", "secret-token-value")));
+        Assert.Contains("Channels__Sms__Twilio__AccountSid", twilio);
+        Assert.Contains("Channels__Sms__Twilio__From", twilio);
+        Assert.DoesNotContain("secret-token-value", twilio);
 
-        var smtp = Assert.Throws<InvalidOperationException>(() => DeliverySettings.Read(Config(("Channels__Email__Provider", "smtp"), ("Channels__Email__Smtp__Port", "many"))));
-        Assert.Contains("Channels__Email__Smtp__Host", smtp.Message);
-        Assert.Contains("Channels__Email__From", smtp.Message);
-        Assert.Contains("Channels__Email__Smtp__Port", smtp.Message);
+        var smtp = Refused(Config(("Channels__Email__Provider", "smtp"), ("Channels__Email__Smtp__Password", "secret-password")));
+        Assert.Contains("Channels__Email__Smtp__Host", smtp);
+        Assert.Contains("Channels__Email__From", smtp);
+        Assert.Contains("Channels__Email__Smtp__User", smtp);
+        Assert.DoesNotContain("secret-password", smtp);
 
-        var acs = Assert.Throws<InvalidOperationException>(() => DeliverySettings.Read(Config(("Channels__Sms__Provider", "acs"), ("Channels__Email__Provider", "acs"))));
-        Assert.Contains("Channels__Sms__Acs__ConnectionString", acs.Message);
-        Assert.Contains("Channels__Sms__Acs__From", acs.Message);
-        Assert.Contains("Channels__Email__Acs__ConnectionString", acs.Message);
-        Assert.Contains("Channels__Email__Acs__SenderAddress", acs.Message);
+        var acs = Refused(Config(("Channels__Sms__Provider", "acs"), ("Channels__Email__Provider", "acs")));
+        Assert.Contains("Channels__Sms__Acs__ConnectionString", acs);
+        Assert.Contains("Channels__Sms__Acs__From", acs);
+        Assert.Contains("Channels__Email__Acs__ConnectionString", acs);
+        Assert.Contains("Channels__Email__Acs__SenderAddress", acs);
 
-        var fcm = Assert.Throws<InvalidOperationException>(() => DeliverySettings.Read(Config(("Channels__Push__Provider", "fcm"), ("Channels__Push__Fcm__ServiceAccountJson", "{}"))));
-        Assert.Contains("Channels__Push__Fcm", fcm.Message);
+        var fcm = Refused(Config(("Channels__Push__Provider", "fcm"), ("Channels__Push__Fcm__ServiceAccountJson", "{}")));
+        Assert.Contains("Channels__Push__Fcm", fcm);
+    }
+
+    [Fact]
+    public void A_number_that_is_not_one_is_refused_naming_its_setting()
+    {
+        var smtp = Refused(Config(
+            ("Channels__Email__Provider", "smtp"), ("Channels__Email__From", "shop@example.com"),
+            ("Channels__Email__Smtp__Host", "smtp.example.com"), ("Channels__Email__Smtp__Port", "many")));
+
+        Assert.Contains("Channels__Email__Smtp__Port", smtp);
     }
 
     [Fact]
     public void Complete_provider_settings_are_read()
     {
-        var settings = DeliverySettings.Read(Config(
+        using var services = Start(Config(
             ("Channels__Sms__Provider", "TWILIO"),
             ("Channels__Sms__Twilio__AccountSid", "AC1"),
             ("Channels__Sms__Twilio__AuthToken", "token"),
@@ -73,10 +114,25 @@ public sealed class DeliverySettingsTests
             ("Channels__Email__Smtp__Password", "pw"),
             ("Channels__Email__Smtp__StartTls", "true"),
             ("Channels__HttpTimeout", "00:00:05")));
-        Assert.Equal((ProviderNames.Twilio, ProviderNames.Smtp), (settings.SmsProvider, settings.EmailProvider));
-        Assert.Equal(("AC1", "MG1", "token"), (settings.Twilio!.AccountSid, settings.Twilio.MessagingServiceSid, settings.TwilioAuthToken));
-        Assert.Equal(("smtp.example.com", 587, true), (settings.Smtp!.Host, settings.Smtp.Port, settings.Smtp.StartTls));
-        Assert.Equal(TimeSpan.FromSeconds(5), settings.HttpTimeout);
+
+        Assert.IsType<TwilioSmsSender>(services.GetRequiredService<ISmsSender>());
+        Assert.IsType<SmtpEmailSender>(services.GetRequiredService<IEmailSender>());
+        var twilio = services.GetRequiredService<IOptions<TwilioSmsOptions>>().Value;
+        Assert.Equal(("AC1", "MG1", "token"), (twilio.AccountSid, twilio.MessagingServiceSid, services.GetRequiredService<DeliverySettings>().TwilioAuthToken));
+        var smtp = services.GetRequiredService<IOptions<SmtpOptions>>().Value;
+        Assert.Equal(("smtp.example.com", 587, true), (smtp.Host, smtp.Port, smtp.StartTls));
+        Assert.Equal(TimeSpan.FromSeconds(5), services.GetRequiredService<IOptions<ChannelsOptions>>().Value.HttpTimeout);
+    }
+
+    [Fact]
+    public void The_acs_email_sender_defaults_to_the_address_of_channels_email_from()
+    {
+        using var services = Start(Config(
+            ("Channels__Email__Provider", "acs"),
+            ("Channels__Email__From", "Shop <shop@example.com>"),
+            ("Channels__Email__Acs__ConnectionString", "endpoint=https://contoso.communication.azure.com/;accesskey=c2VjcmV0")));
+
+        Assert.Equal("shop@example.com", services.GetRequiredService<IOptions<AcsEmailOptions>>().Value.SenderAddress);
     }
 
     [Fact]
@@ -88,7 +144,7 @@ public sealed class DeliverySettingsTests
         Assert.Equal(System.Text.Encoding.UTF8.GetBytes("a-secret-of-at-least-16"), DeliverySettings.Read(Config(("Unsubscribe__Secret", "a-secret-of-at-least-16"))).UnsubscribeKey);
 
         var none = new ConfigurationBuilder().Build();
-        Assert.Contains("Unsubscribe__Secret", Assert.Throws<InvalidOperationException>(() => DeliverySettings.Read(none)).Message);
+        Assert.Contains("Unsubscribe__Secret", Refused(none));
     }
 
     [Fact]

@@ -31,6 +31,9 @@ internal sealed record ScriptedSmtpServerOptions
 
     /// <summary>Accept the connection and never say anything.</summary>
     public bool Silent { get; init; }
+
+    /// <summary>Close the connection without a word once a message was accepted, as a server does with an idle client.</summary>
+    public bool CloseAfterEachMessage { get; init; }
 }
 
 /// <summary>One command line the client sent (AUTH LOGIN's base64 answers are not commands and not recorded), and whether the connection was encrypted when it came.</summary>
@@ -47,6 +50,7 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
+    private int _connections;
 
     public ScriptedSmtpServer(ScriptedSmtpServerOptions options)
     {
@@ -56,6 +60,9 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>How many connections the server has accepted.</summary>
+    public int Connections => Volatile.Read(ref _connections);
 
     public ConcurrentQueue<ClientLine> ClientLines { get; } = new();
 
@@ -84,6 +91,7 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
             {
                 return;
             }
+            Interlocked.Increment(ref _connections);
             ConnectionAccepted.TrySetResult();
             using (client)
             {
@@ -146,6 +154,7 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
                     if (!dataReply.StartsWith("354", StringComparison.Ordinal)) break;
                     while (await ReadLineAsync(stream, cancellationToken) is { } dataLine && dataLine != ".") DataLines.Enqueue(dataLine);
                     await SendAsync(stream, Reply("END", "250 2.0.0 Ok: queued as SCRIPTED1"), cancellationToken);
+                    if (_options.CloseAfterEachMessage) return;
                     break;
                 case "QUIT":
                     await SendAsync(stream, "221 2.0.0 Bye", cancellationToken);
@@ -206,10 +215,12 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
 
     private string Reply(string step, string normal) => _options.Replies.TryGetValue(step, out var reply) ? reply : normal;
 
+    /// <summary>Writes a reply; after a 421 the server closes the connection, as RFC 5321 says it does.</summary>
     private static async Task SendAsync(Stream stream, string reply, CancellationToken cancellationToken)
     {
         await stream.WriteAsync(Encoding.UTF8.GetBytes(reply + "\r\n"), cancellationToken);
         await stream.FlushAsync(cancellationToken);
+        if (reply.StartsWith("421", StringComparison.Ordinal)) await stream.DisposeAsync();
     }
 
     /// <summary>One CRLF-ended line, read byte by byte so nothing is buffered past it (the stream may turn into TLS next).</summary>

@@ -1,13 +1,10 @@
 using System.Text.Json;
-using Reminders.Channels.Smtp;
 
 namespace Reminders.Channels.Tests.Smtp;
 
 /// <summary>End to end into a real maildev, read back through its REST API.</summary>
 public sealed class SmtpEmailSenderMaildevTests(MaildevFixture maildev) : IClassFixture<MaildevFixture>
 {
-    private readonly ListLogger<SmtpEmailSender> _logger = new();
-
     [Fact]
     public async Task Delivers_a_Chinese_subject_text_and_html_bodies_and_list_unsubscribe_headers()
     {
@@ -23,7 +20,9 @@ public sealed class SmtpEmailSenderMaildevTests(MaildevFixture maildev) : IClass
             ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click",
         };
 
-        var result = await Sender("示例商店 <shop@example.com>").SendAsync(new EmailMessage(to, subject, text, html, headers), Timeout());
+        await using var host = SmtpHost.Start(maildev.SmtpPort, TimeProvider.System, from: "示例商店 <shop@example.com>");
+
+        var result = await host.Get<IEmailSender>().SendAsync(new EmailMessage(to, subject, text, html, headers), SmtpHost.Timeout());
 
         var sent = Assert.IsType<DeliveryResult.Sent>(result);
         var email = await maildev.WaitForEmailAsync(subject);
@@ -37,8 +36,8 @@ public sealed class SmtpEmailSenderMaildevTests(MaildevFixture maildev) : IClass
         var from = Assert.Single(email.GetProperty("from").EnumerateArray());
         Assert.Equal("shop@example.com", from.GetProperty("address").GetString());
         Assert.Equal("示例商店", from.GetProperty("name").GetString());
-        Assert.DoesNotContain(_logger.Messages, m => m.Contains(to, StringComparison.OrdinalIgnoreCase));
-        Assert.Contains(_logger.Messages, m => m.Contains("b***@example.net", StringComparison.Ordinal));
+        Assert.DoesNotContain(to, host.Logs.AllText, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("b***@example.net", host.Logs.AllText, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -48,19 +47,16 @@ public sealed class SmtpEmailSenderMaildevTests(MaildevFixture maildev) : IClass
         var longLine = string.Join(" ", Enumerable.Range(1, 40).Select(i => $"word{i}=x")) + "   ";
         var text = $".starts with a dot\n.\n..two dots\n{longLine}\nend.";
 
-        var result = await Sender("shop@example.com").SendAsync(new EmailMessage("buyer@example.net", subject, text), Timeout());
+        await using var host = SmtpHost.Start(maildev.SmtpPort, TimeProvider.System);
+
+        var result = await host.Get<IEmailSender>().SendAsync(new EmailMessage("buyer@example.net", subject, text), SmtpHost.Timeout());
 
         Assert.IsType<DeliveryResult.Sent>(result);
         var email = await maildev.WaitForEmailAsync(subject);
         Assert.Equal(text, Body(email, "text"));
     }
 
-    private SmtpEmailSender Sender(string from) =>
-        new(new SmtpOptions { Host = "127.0.0.1", Port = maildev.SmtpPort, From = from, Timeout = TimeSpan.FromSeconds(30) }, TimeProvider.System, _logger);
-
     /// <summary>The body as sent, whatever line endings and final newline the parser gives it.</summary>
     private static string Body(JsonElement email, string property) =>
         email.GetProperty(property).GetString()!.ReplaceLineEndings("\n").TrimEnd('\n');
-
-    private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
 }

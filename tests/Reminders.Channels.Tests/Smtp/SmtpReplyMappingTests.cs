@@ -1,4 +1,4 @@
-using Reminders.Channels.Smtp;
+using Reminders.Channels.Tests.Support;
 using Reminders.TestSupport;
 
 namespace Reminders.Channels.Tests.Smtp;
@@ -7,7 +7,6 @@ namespace Reminders.Channels.Tests.Smtp;
 public sealed class SmtpReplyMappingTests
 {
     private const string Recipient = "nobody.here@example.net";
-    private readonly ListLogger<SmtpEmailSender> _logger = new();
 
     [Theory]
     [InlineData("550 5.1.1 <nobody.here@example.net>: Recipient address rejected: User unknown", true)]
@@ -20,21 +19,21 @@ public sealed class SmtpReplyMappingTests
     public async Task A_5xx_at_rcpt_is_permanent_and_blames_the_address_only_when_the_mailbox_is_unknown(string reply, bool contactInvalid)
     {
         await using var server = new ScriptedSmtpServer(new ScriptedSmtpServerOptions { Replies = new Dictionary<string, string> { ["RCPT"] = reply } });
+        await using var host = SmtpHost.Start(server.Port, new FakeTimeProvider());
 
-        var result = await Send(server.Port);
+        var result = await Send(host);
 
         var failure = Assert.IsType<DeliveryResult.PermanentFailure>(result);
         Assert.Equal(contactInvalid, failure.ContactInvalid);
         Assert.Contains(reply[..3], failure.Reason, StringComparison.Ordinal);
         Assert.DoesNotContain(Recipient, failure.Reason, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("DATA", server.Commands);
-        Assert.DoesNotContain(_logger.Messages, m => m.Contains(Recipient, StringComparison.OrdinalIgnoreCase));
-        Assert.Contains(_logger.Messages, m => m.Contains("n***@example.net", StringComparison.Ordinal));
+        Assert.DoesNotContain(Recipient, host.Logs.AllText, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("n***@example.net", host.Logs.AllText, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("GREETING", "421 4.3.2 Service shutting down")]
-    [InlineData("EHLO", "421 4.7.0 Too many connections from your host")]
     [InlineData("MAIL", "451 4.3.0 Local error in processing")]
     [InlineData("RCPT", "451 4.7.1 Greylisted, try again in 5 minutes")]
     [InlineData("RCPT", "421 4.4.5 Server busy")]
@@ -43,11 +42,27 @@ public sealed class SmtpReplyMappingTests
     public async Task A_4xx_anywhere_is_transient(string step, string reply)
     {
         await using var server = new ScriptedSmtpServer(new ScriptedSmtpServerOptions { Replies = new Dictionary<string, string> { [step] = reply } });
+        await using var host = SmtpHost.Start(server.Port, new FakeTimeProvider());
 
-        var result = await Send(server.Port);
+        var result = await Send(host);
 
         var failure = Assert.IsType<DeliveryResult.TransientFailure>(result);
         Assert.Contains(reply[..3], failure.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_421_to_ehlo_is_transient()
+    {
+        // The server closes the connection after its 421; MailKit tries HELO and reports the closed connection.
+        await using var server = new ScriptedSmtpServer(new ScriptedSmtpServerOptions
+        {
+            Replies = new Dictionary<string, string> { ["EHLO"] = "421 4.7.0 Too many connections from your host" },
+        });
+        await using var host = SmtpHost.Start(server.Port, new FakeTimeProvider());
+
+        var result = await Send(host);
+
+        Assert.IsType<DeliveryResult.TransientFailure>(result);
     }
 
     [Theory]
@@ -58,8 +73,9 @@ public sealed class SmtpReplyMappingTests
     public async Task A_5xx_outside_rcpt_is_permanent_without_blaming_the_address(string step, string reply)
     {
         await using var server = new ScriptedSmtpServer(new ScriptedSmtpServerOptions { Replies = new Dictionary<string, string> { [step] = reply } });
+        await using var host = SmtpHost.Start(server.Port, new FakeTimeProvider());
 
-        var result = await Send(server.Port);
+        var result = await Send(host);
 
         var failure = Assert.IsType<DeliveryResult.PermanentFailure>(result);
         Assert.False(failure.ContactInvalid);
@@ -69,9 +85,9 @@ public sealed class SmtpReplyMappingTests
     [Fact]
     public async Task Connection_refused_is_transient()
     {
-        var port = TestStorage.FreePort();
+        await using var host = SmtpHost.Start(TestStorage.FreePort(), new FakeTimeProvider());
 
-        var result = await Send(port);
+        var result = await Send(host);
 
         Assert.IsType<DeliveryResult.TransientFailure>(result);
     }
@@ -81,15 +97,15 @@ public sealed class SmtpReplyMappingTests
     {
         await using var server = new ScriptedSmtpServer(new ScriptedSmtpServerOptions { Silent = true });
         var time = new FakeTimeProvider();
-        var sender = new SmtpEmailSender(Options(server.Port), time, _logger);
+        await using var host = SmtpHost.Start(server.Port, time, smtp: new Dictionary<string, string?> { ["Timeout"] = "00:00:20" });
 
-        var sending = sender.SendAsync(new EmailMessage(Recipient, "Your order", "text"), Timeout());
+        var sending = Send(host);
         await server.ConnectionAccepted.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.False(sending.IsCompleted);
         // Advance more than once: the client may restart its step timeout just as the clock moves.
         for (var i = 0; i < 300 && !sending.IsCompleted; i++)
         {
-            time.Advance(Options(server.Port).Timeout + TimeSpan.FromSeconds(1));
+            time.Advance(TimeSpan.FromSeconds(21));
             await Task.WhenAny(sending, Task.Delay(100));
         }
         var result = await sending.WaitAsync(TimeSpan.FromSeconds(30));
@@ -112,7 +128,10 @@ public sealed class SmtpReplyMappingTests
             },
         });
 
-        var result = await Send(server.Port);
+        var host = SmtpHost.Start(server.Port, new FakeTimeProvider());
+
+        var result = await Send(host);
+        await host.DisposeAsync(); // says QUIT on the kept connection
 
         Assert.IsType<DeliveryResult.Sent>(result);
         Assert.Equal(["EHLO", "HELO", "MAIL", "RCPT", "DATA", "QUIT"], server.Commands);
@@ -122,18 +141,14 @@ public sealed class SmtpReplyMappingTests
     public async Task An_address_that_cannot_be_put_in_rcpt_to_is_invalid_without_connecting()
     {
         await using var server = new ScriptedSmtpServer(new ScriptedSmtpServerOptions());
+        await using var host = SmtpHost.Start(server.Port, new FakeTimeProvider());
 
-        var result = await Sender(server.Port).SendAsync(new EmailMessage("no-at-sign.example.net", "Your order", "text"), Timeout());
+        var result = await host.Get<IEmailSender>().SendAsync(new EmailMessage("no-at-sign.example.net", "Your order", "text"), SmtpHost.Timeout());
 
         Assert.True(Assert.IsType<DeliveryResult.PermanentFailure>(result).ContactInvalid);
         Assert.Empty(server.ClientLines);
     }
 
-    private Task<DeliveryResult> Send(int port) => Sender(port).SendAsync(new EmailMessage(Recipient, "Your order", "text"), Timeout());
-
-    private SmtpEmailSender Sender(int port) => new(Options(port), new FakeTimeProvider(), _logger);
-
-    private static SmtpOptions Options(int port) => new() { Host = "127.0.0.1", Port = port, From = "shop@example.com", Timeout = TimeSpan.FromSeconds(20) };
-
-    private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
+    private static Task<DeliveryResult> Send(ChannelsHost host) =>
+        host.Get<IEmailSender>().SendAsync(new EmailMessage(Recipient, "Your order", "text"), SmtpHost.Timeout());
 }

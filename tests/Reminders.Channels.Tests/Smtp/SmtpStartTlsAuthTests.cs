@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using Reminders.Channels.Smtp;
+using Reminders.Channels.Tests.Support;
 using Reminders.TestSupport;
 
 namespace Reminders.Channels.Tests.Smtp;
@@ -27,8 +27,11 @@ public sealed class SmtpStartTlsAuthTests : IDisposable
             Password = Password,
         });
 
-        var result = await Sender(server.Port).SendAsync(
-            new EmailMessage("buyer@example.net", "Your order", "Line one\n.leading dot\n.\nlast line", "<p>Line one</p>"), Timeout());
+        var host = Start(server.Port);
+
+        var result = await host.Get<IEmailSender>().SendAsync(
+            new EmailMessage("buyer@example.net", "Your order", "Line one\n.leading dot\n.\nlast line", "<p>Line one</p>"), SmtpHost.Timeout());
+        await host.DisposeAsync(); // says QUIT on the kept connection
 
         Assert.IsType<DeliveryResult.Sent>(result);
         var lines = server.ClientLines.ToArray();
@@ -55,12 +58,14 @@ public sealed class SmtpStartTlsAuthTests : IDisposable
             Password = Password,
         });
 
-        var result = await Sender(server.Port).SendAsync(new EmailMessage("buyer@example.net", "Your order", "text"), Timeout());
+        await using var host = Start(server.Port);
+
+        var result = await host.Get<IEmailSender>().SendAsync(new EmailMessage("buyer@example.net", "Your order", "text"), SmtpHost.Timeout());
 
         var failure = Assert.IsType<DeliveryResult.PermanentFailure>(result);
         Assert.False(failure.ContactInvalid);
         Assert.Contains("STARTTLS", failure.Reason, StringComparison.Ordinal);
-        Assert.Equal(["EHLO", "QUIT"], server.Commands);
+        Assert.Equal(["EHLO"], server.Commands);
         Assert.Null(server.AuthenticatedUser);
     }
 
@@ -74,11 +79,9 @@ public sealed class SmtpStartTlsAuthTests : IDisposable
             User = User,
             Password = Password,
         });
-        var options = Options(server.Port);
-        options.ServerCertificateValidation = null;
+        await using var host = Start(server.Port, trustTestCertificate: false);
 
-        var result = await new SmtpEmailSender(options, new FakeTimeProvider(), new ListLogger<SmtpEmailSender>())
-            .SendAsync(new EmailMessage("buyer@example.net", "Your order", "text"), Timeout());
+        var result = await host.Get<IEmailSender>().SendAsync(new EmailMessage("buyer@example.net", "Your order", "text"), SmtpHost.Timeout());
 
         var failure = Assert.IsType<DeliveryResult.PermanentFailure>(result);
         Assert.Contains("TLS", failure.Reason, StringComparison.Ordinal);
@@ -98,7 +101,9 @@ public sealed class SmtpStartTlsAuthTests : IDisposable
             Password = "another password",
         });
 
-        var result = await Sender(server.Port).SendAsync(new EmailMessage("buyer@example.net", "Your order", "text"), Timeout());
+        await using var host = Start(server.Port);
+
+        var result = await host.Get<IEmailSender>().SendAsync(new EmailMessage("buyer@example.net", "Your order", "text"), SmtpHost.Timeout());
 
         var failure = Assert.IsType<DeliveryResult.PermanentFailure>(result);
         Assert.False(failure.ContactInvalid);
@@ -107,36 +112,32 @@ public sealed class SmtpStartTlsAuthTests : IDisposable
     }
 
     [Fact]
-    public void Options_with_credentials_but_without_starttls_are_refused_at_construction()
+    public void Settings_with_credentials_but_without_tls_are_refused_at_start_up_without_the_password()
     {
-        var options = new SmtpOptions { Host = "smtp.example.com", From = "shop@example.com", User = User, Password = Password, StartTls = false };
-
-        var error = Assert.Throws<ArgumentException>(() => new SmtpEmailSender(options, TimeProvider.System, new ListLogger<SmtpEmailSender>()));
-
-        Assert.Contains("StartTls", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(Password, error.Message, StringComparison.Ordinal);
-    }
-
-    private SmtpEmailSender Sender(int port) => new(Options(port), new FakeTimeProvider(), new ListLogger<SmtpEmailSender>());
-
-    private SmtpOptions Options(int port)
-    {
-        var expected = _certificate.GetCertHashString();
-        return new SmtpOptions
+        var problems = ChannelsHost.Problems(new Dictionary<string, string?>
         {
-            Host = "127.0.0.1",
-            Port = port,
-            From = "Shop <shop@example.com>",
-            User = User,
-            Password = Password,
-            StartTls = true,
-            ServerCertificateValidation = (_, certificate, _, _) => certificate is not null && certificate.GetCertHashString() == expected,
-        };
+            ["Channels__Email__Provider"] = "smtp",
+            ["Channels__Email__From"] = "shop@example.com",
+            ["Channels__Email__Smtp__Host"] = "smtp.example.com",
+            ["Channels__Email__Smtp__User"] = User,
+            ["Channels__Email__Smtp__Password"] = Password,
+        });
+
+        Assert.NotNull(problems);
+        Assert.Contains("Channels__Email__Smtp__StartTls", problems, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, problems, StringComparison.Ordinal);
     }
+
+    /// <summary>STARTTLS with these credentials, trusting this test's certificate unless told otherwise.</summary>
+    private ChannelsHost Start(int port, bool trustTestCertificate = true) =>
+        SmtpHost.Start(port, new FakeTimeProvider(), from: "Shop <shop@example.com>",
+            smtp: new Dictionary<string, string?> { ["User"] = User, ["Password"] = Password, ["StartTls"] = "true" },
+            certificateValidation: trustTestCertificate ? TrustTestCertificate : null);
+
+    private bool TrustTestCertificate(object sender, X509Certificate? certificate, X509Chain? chain, System.Net.Security.SslPolicyErrors errors) =>
+        certificate is not null && certificate.GetCertHashString() == _certificate.GetCertHashString();
 
     private static string Verb(string line) => line.Split(' ', 2)[0].ToUpperInvariant();
-
-    private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
 
     public void Dispose() => _certificate.Dispose();
 }

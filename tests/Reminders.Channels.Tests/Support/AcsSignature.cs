@@ -11,11 +11,15 @@ public static class AcsSignature
 {
     public static string NewAccessKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
 
-    /// <summary>Null when the request is signed correctly for <paramref name="now"/>; otherwise what is wrong.</summary>
+    /// <summary>Null when the request is signed correctly and dated within 15 minutes of <paramref name="now"/>, as the service allows; otherwise what is wrong.</summary>
     public static string? Problem(RecordedRequest request, string accessKey, DateTimeOffset now)
     {
         var date = request.Header("x-ms-date");
-        if (date != now.ToString("r", CultureInfo.InvariantCulture)) return $"x-ms-date is '{date}'";
+        if (!DateTimeOffset.TryParseExact(date, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var signedAt)
+            || (signedAt - now).Duration() > TimeSpan.FromMinutes(15))
+        {
+            return $"x-ms-date is '{date}'";
+        }
         var contentHash = Convert.ToBase64String(SHA256.HashData(request.Body));
         if (request.Header("x-ms-content-sha256") != contentHash) return "x-ms-content-sha256 does not match the body";
         var stringToSign = $"{request.Method}\n{request.RawTarget}\n{date};{request.Header("Host")};{contentHash}";

@@ -127,7 +127,8 @@ public sealed class FakeGoogle : IAsyncDisposable
         var exp = (long?)claims["exp"];
         if ((string?)claims["iss"] != ClientEmail) return "Invalid iss";
         if ((string?)claims["scope"] != "https://www.googleapis.com/auth/firebase.messaging") return "Invalid scope";
-        if ((string?)claims["aud"] != TokenUri.AbsoluteUri) return "Invalid audience";
+        // Google's documented audience of a token request, whatever address the request is sent to.
+        if ((string?)claims["aud"] != "https://oauth2.googleapis.com/token") return "Invalid audience";
         if (iat != now) return string.Create(CultureInfo.InvariantCulture, $"Invalid iat {iat}, now {now}");
         if (exp is null || exp <= iat || exp - iat > 3600) return "Invalid exp";
         return null;
