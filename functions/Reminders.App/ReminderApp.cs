@@ -8,6 +8,7 @@ using Reminders.App.Dispatch;
 using Reminders.App.Hosting;
 using Reminders.App.Observability;
 using Reminders.App.Orders;
+using Reminders.App.Outcomes;
 using Reminders.App.Webhooks;
 
 namespace Reminders.App;
@@ -48,6 +49,7 @@ public static class ReminderApp
         services.AddTriggerHost(builder.Configuration, typeof(ReminderApp).Assembly);
         services.AddReminderObservability(builder.Configuration);
         services.AddDashboard(builder.Configuration);
+        services.AddOutcomePublishing(builder.Configuration);
         services.AddApiDocument();
 
         var app = builder.Build();
