@@ -193,8 +193,7 @@ var queueNames = [
 ]
 
 // A Key Vault reference, resolved by the platform with the app's identity (keyVaultReferenceIdentity).
-func keyVaultReference(vaultName string, secretName string) string =>
-  '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=${secretName})'
+func keyVaultReference(vaultName string, secretName string) string => '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=${secretName})'
 
 // ---------------------------------------------------------------------------------------------
 // App settings: the platform's, then the app's defaults, providers, overrides, secrets

@@ -10,11 +10,28 @@ using Reminders.App.Orders;
 using Reminders.App.Tests.Support;
 using Reminders.Core;
 using Reminders.Core.Notifications;
+using Reminders.TestSupport;
 
 namespace Reminders.App.Tests.Outcomes;
 
+/// <summary>The outcome tests share one private Azurite: their failure reasons echo raw contacts, which no other test's dashboard may see.</summary>
+[CollectionDefinition(Name)]
+public sealed class OutcomeCollection : ICollectionFixture<OutcomeStorage>
+{
+    public const string Name = "Outcomes";
+}
+
+public sealed class OutcomeStorage : IDisposable
+{
+    private readonly AzuriteProcess _azurite = TestStorage.StartPrivateAzurite();
+
+    public string ConnectionString => _azurite.ConnectionString;
+
+    public void Dispose() => _azurite.Dispose();
+}
+
 /// <summary>
-/// The app on the shared Azurite with a Service Bus namespace configured, its <see cref="ServiceBusClient"/> replaced by
+/// The app on the outcome tests' Azurite with a Service Bus namespace configured, its <see cref="ServiceBusClient"/> replaced by
 /// a Moq stand-in (no Service Bus emulator runs here) whose sender records what it is given. Outcomes are recorded
 /// the way the senders record them, through <see cref="DeliveryRecorder"/>.
 /// </summary>
@@ -27,7 +44,7 @@ public sealed class OutcomeApp : IDisposable
     private readonly ReminderAppFactory _factory;
     private readonly HttpClient _client;
 
-    public OutcomeApp(Func<ServiceBusMessage, CancellationToken, Task>? send = null, IReadOnlyDictionary<string, string?>? settings = null)
+    public OutcomeApp(OutcomeStorage storage, Func<ServiceBusMessage, CancellationToken, Task>? send = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -46,7 +63,7 @@ public sealed class OutcomeApp : IDisposable
                 Sent.Enqueue(message);
                 return send?.Invoke(message, cancellationToken) ?? Task.CompletedTask;
             });
-        _factory = new ReminderAppFactory(all, services => services.Replace(ServiceDescriptor.Singleton(Client.Object)));
+        _factory = new ReminderAppFactory(all, services => services.Replace(ServiceDescriptor.Singleton(Client.Object)), storage.ConnectionString);
         _client = _factory.CreateClient();
     }
 

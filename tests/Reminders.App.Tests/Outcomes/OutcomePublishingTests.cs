@@ -12,14 +12,15 @@ namespace Reminders.App.Tests.Outcomes;
 
 /// <summary>
 /// Reminder outcomes published to the Service Bus topic, checked on what the app hands to <see cref="ServiceBusSender"/>
-/// (a Moq stand-in: no emulator runs here). Storage is the real Azurite.
+/// (a Moq stand-in: no emulator runs here). Storage is a real Azurite of these tests' own.
 /// </summary>
-public sealed class OutcomePublishingTests
+[Collection(OutcomeCollection.Name)]
+public sealed class OutcomePublishingTests(OutcomeStorage storage)
 {
     [Fact]
     public async Task A_sent_reminder_is_published_with_its_outcome_as_subject_and_its_ids_as_properties()
     {
-        using var app = new OutcomeApp();
+        using var app = new OutcomeApp(storage);
         var orderId = await app.CreateOrderAsync();
 
         await app.RecordSentAsync(orderId, "payment_due.1");
@@ -44,7 +45,7 @@ public sealed class OutcomePublishingTests
     [Fact]
     public async Task The_message_id_is_a_hash_of_order_reminder_outcome_and_attempt()
     {
-        using var app = new OutcomeApp();
+        using var app = new OutcomeApp(storage);
         var orderId = await app.CreateOrderAsync();
 
         await app.RecordSentAsync(orderId, "payment_due.1");
@@ -57,7 +58,7 @@ public sealed class OutcomePublishingTests
     [Fact]
     public async Task The_same_outcome_recorded_again_is_published_with_the_same_message_id()
     {
-        using var app = new OutcomeApp();
+        using var app = new OutcomeApp(storage);
         var orderId = await app.CreateOrderAsync();
         await app.RecordSentAsync(orderId, "payment_due.1");
         var first = await app.WaitForAsync(orderId, "payment_due.1", "reminder.sent");
@@ -75,7 +76,7 @@ public sealed class OutcomePublishingTests
     [Fact]
     public async Task A_suppressed_reminder_is_published_with_its_reason()
     {
-        using var app = new OutcomeApp();
+        using var app = new OutcomeApp(storage);
         var orderId = await app.CreateOrderAsync();
         var row = await app.ReminderAsync(orderId, "payment_due.1");
 
@@ -90,7 +91,7 @@ public sealed class OutcomePublishingTests
     [Fact]
     public async Task A_reminder_that_failed_for_good_is_published_as_failed()
     {
-        using var app = new OutcomeApp();
+        using var app = new OutcomeApp(storage);
         var orderId = await app.CreateOrderAsync();
 
         await app.RecordFailedAsync(orderId, "payment_due.1", "permanent: invalid number");
@@ -103,7 +104,7 @@ public sealed class OutcomePublishingTests
     [Fact]
     public async Task A_reminder_whose_message_went_to_the_poison_queue_is_published_as_poisoned()
     {
-        using var app = new OutcomeApp();
+        using var app = new OutcomeApp(storage);
         var orderId = await app.CreateOrderAsync();
 
         await app.RecordFailedAsync(orderId, "payment_due.1", DeliveryPoisonObserver.Reason);
@@ -115,7 +116,7 @@ public sealed class OutcomePublishingTests
     [Fact]
     public async Task A_merchant_alert_is_published_under_merchant_alert_subjects()
     {
-        using var app = new OutcomeApp();
+        using var app = new OutcomeApp(storage);
         var orderId = await app.CreateOrderAsync();
         await app.PaymentSucceededAsync(orderId);
 
@@ -130,7 +131,7 @@ public sealed class OutcomePublishingTests
     [Fact]
     public async Task A_transient_failure_is_not_an_outcome()
     {
-        using var app = new OutcomeApp();
+        using var app = new OutcomeApp(storage);
         var orderId = await app.CreateOrderAsync();
         var claimed = await app.ClaimAsync(orderId, "payment_due.1");
 
@@ -144,7 +145,7 @@ public sealed class OutcomePublishingTests
     [Fact]
     public async Task The_message_holds_no_raw_contact_even_when_the_failure_reason_echoes_one()
     {
-        using var app = new OutcomeApp();
+        using var app = new OutcomeApp(storage);
         var orderId = await app.CreateOrderAsync();
 
         await app.RecordFailedAsync(orderId, "payment_due.1", $"permanent: 'To' number {OutcomeApp.Phone} (or {OutcomeApp.Phone[1..]}) is not valid; {OutcomeApp.Email}");
@@ -160,7 +161,7 @@ public sealed class OutcomePublishingTests
     [Fact]
     public async Task A_failing_namespace_neither_fails_the_write_nor_stops_later_outcomes()
     {
-        using var app = new OutcomeApp(send: (message, _) => Equals(message.ApplicationProperties["reminderId"], "payment_due.1")
+        using var app = new OutcomeApp(storage, send: (message, _) => Equals(message.ApplicationProperties["reminderId"], "payment_due.1")
             ? Task.FromException(new ServiceBusException("the namespace is unreachable", ServiceBusFailureReason.ServiceCommunicationProblem))
             : Task.CompletedTask);
         var orderId = await app.CreateOrderAsync();
@@ -177,7 +178,7 @@ public sealed class OutcomePublishingTests
     public async Task A_namespace_that_does_not_answer_does_not_hold_up_the_write()
     {
         var release = new TaskCompletionSource();
-        using var app = new OutcomeApp(send: (_, cancellationToken) => release.Task.WaitAsync(cancellationToken));
+        using var app = new OutcomeApp(storage, send: (_, cancellationToken) => release.Task.WaitAsync(cancellationToken));
         try
         {
             var orderId = await app.CreateOrderAsync();
@@ -197,7 +198,7 @@ public sealed class OutcomePublishingTests
     [Fact]
     public async Task The_topic_is_taken_from_ServiceBus__Topic()
     {
-        using var app = new OutcomeApp(settings: new Dictionary<string, string?> { ["ServiceBus__Topic"] = "acme/reminders" });
+        using var app = new OutcomeApp(storage, settings: new Dictionary<string, string?> { ["ServiceBus__Topic"] = "acme/reminders" });
         var orderId = await app.CreateOrderAsync();
 
         await app.RecordSentAsync(orderId, "payment_due.1");
