@@ -1,19 +1,20 @@
-// Reminders in Azure: one resource group holding a storage account (tables, queues, lease blobs),
-// a user-assigned identity with data roles on it, a Key Vault for provider secrets, Log Analytics
-// with workspace-based Application Insights, and a Container Apps environment running the app.
-// No account keys anywhere: the app reaches storage and Key Vault with its managed identity.
+// Reminders in Azure: a function app on the Flex Consumption plan (dotnet-isolated), a storage account
+// reached only by a user-assigned managed identity (AzureWebJobsStorage, the app's tables and queues, the
+// deployment package), Key Vault for the secrets (Key Vault references in app settings), Application
+// Insights with Entra ID authentication, and, when enableServiceBus is true, a Service Bus topic for
+// reminder outcomes. No account keys anywhere.
 //
 //   az deployment group create -g <resource-group> --parameters infra/main.bicepparam
 //
-// See infra/README.md.
+// See infra/README.md. Every app setting set here is documented in README.md (a test checks it).
 
 targetScope = 'resourceGroup'
 
 // ---------------------------------------------------------------------------------------------
-// Placement and names
+// Placement and size
 // ---------------------------------------------------------------------------------------------
 
-@description('Region for every resource.')
+@description('Region for every resource; it must offer the Flex Consumption plan (az functionapp list-flexconsumption-locations).')
 param location string = resourceGroup().location
 
 @description('Short lower-case prefix for resource names: letters, digits and hyphens, starting with a letter, e.g. "reminders" or "rem-prod".')
@@ -24,55 +25,17 @@ param namePrefix string
 @description('Tags for every resource.')
 param tags object = {}
 
-// ---------------------------------------------------------------------------------------------
-// Image and size
-// ---------------------------------------------------------------------------------------------
-
-@description('The app\'s container image (built from infra/Dockerfile), e.g. myregistry.azurecr.io/reminders:1.4.2.')
-param containerImage string
-
-@description('Name of an Azure Container Registry in this resource group that holds the image; the app identity gets AcrPull on it. Empty for a public image.')
-param containerRegistryName string = ''
-
-@description('At least 1: the timer sweeps run inside the app, so with no replica nothing would sweep.')
-@minValue(1)
-param minReplicas int = 1
-
-@minValue(1)
-@maxValue(300)
-param maxReplicas int = 10
-
-@description('vCPU per replica, with memory to match (0.5 with 1Gi, 1.0 with 2Gi).')
-@allowed([
-  '0.25'
-  '0.5'
-  '0.75'
-  '1.0'
-  '1.5'
-  '2.0'
-])
-param cpu string = '0.5'
+@description('Most instances the app scales out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
 
 @allowed([
-  '0.5Gi'
-  '1Gi'
-  '1.5Gi'
-  '2Gi'
-  '3Gi'
-  '4Gi'
+  512
+  2048
+  4096
 ])
-param memory string = '1Gi'
-
-@description('Visible messages per replica that each queue rule aims for; 16 matches host.json extensions.queues.batchSize.')
-@minValue(1)
-param queueLengthPerReplica int = 16
-
-@description('Concurrent HTTP requests per replica before the HTTP rule adds one (webhooks, admin API).')
-@minValue(1)
-param httpConcurrentRequests int = 50
-
-@description('Readiness probe path; it must answer 200 without an admin key.')
-param healthProbePath string = '/api/health'
+param instanceMemoryMB int = 2048
 
 @allowed([
   'Standard_LRS'
@@ -86,11 +49,27 @@ param storageSku string = 'Standard_LRS'
 @maxValue(730)
 param logRetentionDays int = 30
 
+@description('How buyers and Twilio reach the app (Reminders__PublicBaseUrl); the app\'s default host name when empty.')
+param publicBaseUrl string = ''
+
 @description('OTLP endpoint for traces and metrics (OTEL_EXPORTER_OTLP_ENDPOINT); empty to leave it unset.')
 param otlpEndpoint string = ''
 
 // ---------------------------------------------------------------------------------------------
-// App settings (DESIGN.md "Settings")
+// Service Bus (reminder outcomes for merchants' own systems)
+// ---------------------------------------------------------------------------------------------
+
+@description('Create a Service Bus namespace and topic and publish every reminder outcome and merchant alert to it.')
+param enableServiceBus bool = false
+
+@description('Topic name (ServiceBus__Topic).')
+param serviceBusTopicName string = 'reminder-outcomes'
+
+@description('Duplicate detection window of the topic (ISO 8601, 20 seconds to 7 days): a copy of an outcome within it is dropped.')
+param serviceBusDuplicateDetectionWindow string = 'PT1H'
+
+// ---------------------------------------------------------------------------------------------
+// App settings (README "Settings" and "Delivery")
 // ---------------------------------------------------------------------------------------------
 
 @description('Overrides and additions by flat setting name, e.g. { "Reminders__BuyerDailyCap": "3", "Sweeps__Refund__Schedule": "0 */5 * * * *" }. Not for secrets.')
@@ -146,7 +125,7 @@ param fcmProjectId string = ''
 
 // ---------------------------------------------------------------------------------------------
 // Secrets: written to Key Vault when given; leave empty on later deployments to keep the vault's
-// values (rotate with `az keyvault secret set`, see README).
+// values (rotate with `az keyvault secret set`, see infra/README.md).
 // ---------------------------------------------------------------------------------------------
 
 @secure()
@@ -155,9 +134,13 @@ param webhooksOrdersSecret string = ''
 @secure()
 param webhooksPaymentsSecret string = ''
 
-@description('Comma-separated admin keys for x-functions-key.')
+@description('Comma-separated admin keys.')
 @secure()
 param adminKeys string = ''
+
+@description('Key of the unsubscribe link signature (16+ characters).')
+@secure()
+param unsubscribeSecret string = ''
 
 @secure()
 param twilioAuthToken string = ''
@@ -176,27 +159,8 @@ param smtpPassword string = ''
 param fcmServiceAccountJson string = ''
 
 // ---------------------------------------------------------------------------------------------
-// Names the app agrees on (Reminders.App / Reminders.Storage)
+// Names
 // ---------------------------------------------------------------------------------------------
-
-var tableNames = [
-  'Orders'
-  'ReminderIndex'
-  'Buyers'
-  'Outbox'
-]
-
-var workQueueNames = [
-  'reminders-sms'
-  'reminders-email'
-  'reminders-push'
-  'merchant-alerts'
-]
-
-// Timer leases and schedule status, as the Functions host keeps them.
-var blobContainerNames = [
-  'azure-webjobs-hosts'
-]
 
 var prefix = toLower(namePrefix)
 var suffix = uniqueString(resourceGroup().id, prefix)
@@ -206,31 +170,54 @@ var names = {
   keyVault: take('${prefix}-kv-${suffix}', 24)
   logAnalytics: '${prefix}-logs'
   appInsights: '${prefix}-appi'
-  appsEnvironment: '${prefix}-env'
-  app: '${prefix}-app'
+  plan: '${prefix}-plan'
+  app: '${prefix}-func-${suffix}'
+  serviceBus: '${prefix}-sb-${suffix}'
 }
+var deploymentContainerName = 'app-package-${take(names.app, 32)}'
+
+// The app's tables and queues (Reminders.App: ReminderStorage, QueueNames; Dashboard: Activity).
+var tableNames = [
+  'Orders'
+  'ReminderIndex'
+  'Buyers'
+  'Outbox'
+  'Activity'
+]
+
+var queueNames = [
+  'reminders-sms'
+  'reminders-email'
+  'reminders-push'
+  'merchant-alerts'
+]
+
+// A Key Vault reference, resolved by the platform with the app's identity (keyVaultReferenceIdentity).
+func keyVaultReference(vaultName string, secretName string) string => '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=${secretName})'
 
 // ---------------------------------------------------------------------------------------------
-// Settings: DESIGN.md defaults, then provider settings, then overrides, then the platform's own
+// App settings: the platform's, then the app's defaults, providers, overrides, secrets
 // ---------------------------------------------------------------------------------------------
 
-var reminderDefaults = {
-  Reminders__DefaultTimeZone: 'Asia/Shanghai'
-  Reminders__QuietHours__Start: '22:00'
-  Reminders__QuietHours__End: '08:00'
-  Reminders__BuyerDailyCap: '2'
-  Reminders__MinInterval: '02:00:00'
-  Reminders__Channels: 'push,sms,email'
-  Reminders__PaymentDue__Steps: '00:30:00,06:00:00,22:00:00'
-  Reminders__PaymentDue__Window: '1.00:00:00'
-  Reminders__ConfirmReceipt__Steps: '3.00:00:00,7.00:00:00'
-  Reminders__ConfirmReceipt__AutoConfirmAfter: '10.00:00:00'
-  Reminders__PayLater__Steps: '-3.00:00:00,-1.00:00:00,00:00:00,1.00:00:00,3.00:00:00'
-  Reminders__Settlement__Window: '2.00:00:00'
-  Reminders__Refund__Window: '3.00:00:00'
+// Identity-based AzureWebJobsStorage, as the Functions host and the app read it.
+var storageSettings = {
+  AzureWebJobsStorage__blobServiceUri: storage.outputs.blobEndpoint
+  AzureWebJobsStorage__queueServiceUri: storage.outputs.queueEndpoint
+  AzureWebJobsStorage__tableServiceUri: storage.outputs.tableEndpoint
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identity.properties.clientId
+  // DefaultAzureCredential picks the user-assigned identity by this.
+  AZURE_CLIENT_ID: identity.properties.clientId
 }
 
-var sweepDefaults = {
+var monitoringSettings = {
+  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.appInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint
+}
+
+// The host resolves %Sweeps__*__Schedule% in the timer triggers from app settings, so they are always set.
+var sweepSchedules = {
   Sweeps__PaymentDue__Schedule: '0 */1 * * * *'
   Sweeps__ConfirmReceipt__Schedule: '0 */1 * * * *'
   Sweeps__PayLater__Schedule: '0 */1 * * * *'
@@ -238,119 +225,55 @@ var sweepDefaults = {
   Sweeps__Refund__Schedule: '0 */1 * * * *'
 }
 
-var providerSettings = {
+var providerSettings = union({
   Channels__Sms__Provider: smsProvider
   Channels__Email__Provider: emailProvider
   Channels__Push__Provider: pushProvider
   Channels__Email__From: emailFrom
-}
-
-var twilioSettings = smsProvider == 'twilio' ? {
+}, smsProvider == 'twilio' ? {
   Channels__Sms__Twilio__AccountSid: twilioAccountSid
   Channels__Sms__Twilio__From: twilioFrom
   Channels__Sms__Twilio__MessagingServiceSid: twilioMessagingServiceSid
-} : {}
-
-var acsSmsSettings = smsProvider == 'acs' ? {
+} : {}, smsProvider == 'acs' ? {
   Channels__Sms__Acs__From: acsSmsFrom
-} : {}
-
-var smtpSettings = emailProvider == 'smtp' ? {
+} : {}, emailProvider == 'smtp' ? {
   Channels__Email__Smtp__Host: smtpHost
   Channels__Email__Smtp__Port: string(smtpPort)
   Channels__Email__Smtp__User: smtpUser
   Channels__Email__Smtp__StartTls: smtpStartTls ? 'true' : 'false'
-} : {}
-
-var acsEmailSettings = emailProvider == 'acs' ? {
+} : {}, emailProvider == 'acs' ? {
   Channels__Email__Acs__SenderAddress: acsEmailSenderAddress
-} : {}
-
-var fcmSettings = pushProvider == 'fcm' ? {
+} : {}, pushProvider == 'fcm' ? {
   Channels__Push__Fcm__ProjectId: fcmProjectId
+} : {})
+
+var serviceBusSettings = enableServiceBus ? {
+  ServiceBus__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+  ServiceBus__credential: 'managedidentity'
+  ServiceBus__clientId: identity.properties.clientId
+  ServiceBus__Topic: serviceBusTopicName
 } : {}
 
-var storageSuffix = environment().suffixes.storage
+// Secrets as Key Vault references; the secret names are those keyvault.bicep writes.
+var secretSettings = union({
+  Webhooks__Orders__Secret: keyVaultReference(names.keyVault, 'webhooks-orders-secret')
+  Webhooks__Payments__Secret: keyVaultReference(names.keyVault, 'webhooks-payments-secret')
+  Admin__Keys: keyVaultReference(names.keyVault, 'admin-keys')
+  Unsubscribe__Secret: keyVaultReference(names.keyVault, 'unsubscribe-secret')
+}, smsProvider == 'twilio' ? {
+  Channels__Sms__Twilio__AuthToken: keyVaultReference(names.keyVault, 'twilio-auth-token')
+} : {}, smsProvider == 'acs' ? {
+  Channels__Sms__Acs__ConnectionString: keyVaultReference(names.keyVault, 'acs-sms-connection-string')
+} : {}, emailProvider == 'acs' ? {
+  Channels__Email__Acs__ConnectionString: keyVaultReference(names.keyVault, 'acs-email-connection-string')
+} : {}, emailProvider == 'smtp' && !empty(smtpUser) ? {
+  Channels__Email__Smtp__Password: keyVaultReference(names.keyVault, 'smtp-password')
+} : {}, pushProvider == 'fcm' ? {
+  Channels__Push__Fcm__ServiceAccountJson: keyVaultReference(names.keyVault, 'fcm-service-account-json')
+} : {})
 
-var platformSettings = {
-  ASPNETCORE_URLS: 'http://+:8080'
-  // Identity-based AzureWebJobsStorage, in the Functions host's format.
-  AzureWebJobsStorage__accountName: names.storage
-  AzureWebJobsStorage__tableServiceUri: 'https://${names.storage}.table.${storageSuffix}'
-  AzureWebJobsStorage__queueServiceUri: 'https://${names.storage}.queue.${storageSuffix}'
-  AzureWebJobsStorage__blobServiceUri: 'https://${names.storage}.blob.${storageSuffix}'
-  AzureWebJobsStorage__credential: 'managedidentity'
-  AzureWebJobsStorage__clientId: identity.properties.clientId
-  // Azure.Identity's DefaultAzureCredential / ManagedIdentityCredential pick this identity.
-  AZURE_CLIENT_ID: identity.properties.clientId
-  // One host id for every replica, so the timer singleton leases
-  // (azure-webjobs-hosts/locks/{hostId}/...) are shared.
-  AzureFunctionsWebHost__hostid: names.app
-  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.appInsightsConnectionString
-  OTEL_SERVICE_NAME: 'reminders'
-  OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint
-}
-
-var allPlainSettings = union(reminderDefaults, sweepDefaults, providerSettings, twilioSettings, acsSmsSettings, smtpSettings, acsEmailSettings, fcmSettings, settings, platformSettings)
-
-var nonEmptyPlainSettings = filter(items(allPlainSettings), setting => !empty(string(setting.value)))
-
-var plainSettings = map(nonEmptyPlainSettings, setting => {
-  name: setting.key
-  value: string(setting.value)
-})
-
-var alwaysKeyVaultSettings = [
-  {
-    name: 'webhooks-orders-secret'
-    env: 'Webhooks__Orders__Secret'
-  }
-  {
-    name: 'webhooks-payments-secret'
-    env: 'Webhooks__Payments__Secret'
-  }
-  {
-    name: 'admin-keys'
-    env: 'Admin__Keys'
-  }
-]
-
-var twilioKeyVaultSettings = smsProvider == 'twilio' ? [
-  {
-    name: 'twilio-auth-token'
-    env: 'Channels__Sms__Twilio__AuthToken'
-  }
-] : []
-
-var acsSmsKeyVaultSettings = smsProvider == 'acs' ? [
-  {
-    name: 'acs-sms-connection-string'
-    env: 'Channels__Sms__Acs__ConnectionString'
-  }
-] : []
-
-var acsEmailKeyVaultSettings = emailProvider == 'acs' ? [
-  {
-    name: 'acs-email-connection-string'
-    env: 'Channels__Email__Acs__ConnectionString'
-  }
-] : []
-
-var smtpKeyVaultSettings = emailProvider == 'smtp' && !empty(smtpUser) ? [
-  {
-    name: 'smtp-password'
-    env: 'Channels__Email__Smtp__Password'
-  }
-] : []
-
-var fcmKeyVaultSettings = pushProvider == 'fcm' ? [
-  {
-    name: 'fcm-service-account-json'
-    env: 'Channels__Push__Fcm__ServiceAccountJson'
-  }
-] : []
-
-var keyVaultSettings = concat(alwaysKeyVaultSettings, twilioKeyVaultSettings, acsSmsKeyVaultSettings, acsEmailKeyVaultSettings, smtpKeyVaultSettings, fcmKeyVaultSettings)
+// Later wins: overrides cannot replace the platform's settings or the secret references.
+var appSettings = union(sweepSchedules, providerSettings, settings, monitoringSettings, serviceBusSettings, storageSettings, secretSettings)
 
 // ---------------------------------------------------------------------------------------------
 // Resources
@@ -370,6 +293,7 @@ module monitoring 'modules/monitoring.bicep' = {
     location: location
     tags: tags
     retentionInDays: logRetentionDays
+    appPrincipalId: identity.properties.principalId
   }
 }
 
@@ -382,8 +306,8 @@ module storage 'modules/storage.bicep' = {
     skuName: storageSku
     appPrincipalId: identity.properties.principalId
     tableNames: tableNames
-    queueNames: workQueueNames
-    containerNames: blobContainerNames
+    queueNames: queueNames
+    deploymentContainerName: deploymentContainerName
   }
 }
 
@@ -398,6 +322,7 @@ module keyVault 'modules/keyvault.bicep' = {
       'webhooks-orders-secret': webhooksOrdersSecret
       'webhooks-payments-secret': webhooksPaymentsSecret
       'admin-keys': adminKeys
+      'unsubscribe-secret': unsubscribeSecret
       'twilio-auth-token': twilioAuthToken
       'acs-sms-connection-string': acsSmsConnectionString
       'acs-email-connection-string': acsEmailConnectionString
@@ -407,46 +332,41 @@ module keyVault 'modules/keyvault.bicep' = {
   }
 }
 
-module registryPull 'modules/registry-pull.bicep' = if (!empty(containerRegistryName)) {
-  name: 'registry-pull'
+module serviceBus 'modules/servicebus.bicep' = if (enableServiceBus) {
+  name: 'servicebus'
   params: {
-    registryName: containerRegistryName
+    name: names.serviceBus
+    location: location
+    tags: tags
+    topicName: serviceBusTopicName
+    duplicateDetectionWindow: serviceBusDuplicateDetectionWindow
     appPrincipalId: identity.properties.principalId
   }
 }
 
-module containerApp 'modules/container-app.bicep' = {
-  name: 'container-app'
-  // The role assignments (storage, Key Vault, AcrPull) must exist before the first revision starts.
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  // The identity's roles (storage, Key Vault) must exist before the host starts.
   dependsOn: [
-    registryPull
+    keyVault
   ]
   params: {
-    environmentName: names.appsEnvironment
+    planName: names.plan
     appName: names.app
     location: location
     tags: tags
-    logAnalyticsName: monitoring.outputs.logAnalyticsName
-    containerImage: containerImage
-    registryServer: empty(containerRegistryName) ? '' : '${containerRegistryName}${environment().suffixes.acrLoginServer}'
     identityId: identity.id
-    plainSettings: plainSettings
-    keyVaultSettings: keyVaultSettings
-    keyVaultUri: keyVault.outputs.vaultUri
-    storageAccountName: storage.outputs.name
-    scaledQueueNames: workQueueNames
-    queueLengthPerReplica: queueLengthPerReplica
-    httpConcurrentRequests: httpConcurrentRequests
-    minReplicas: minReplicas
-    maxReplicas: maxReplicas
-    cpu: cpu
-    memory: memory
-    healthProbePath: healthProbePath
+    deploymentContainerUrl: '${storage.outputs.blobEndpoint}${deploymentContainerName}'
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    appSettings: appSettings
+    publicBaseUrl: publicBaseUrl
   }
 }
 
-output appUrl string = 'https://${containerApp.outputs.fqdn}'
-output appName string = containerApp.outputs.appName
+output appUrl string = functionApp.outputs.url
+output appName string = functionApp.outputs.name
 output storageAccountName string = storage.outputs.name
 output keyVaultName string = keyVault.outputs.name
 output identityClientId string = identity.properties.clientId
+output serviceBusNamespace string = enableServiceBus ? serviceBus.outputs.fullyQualifiedNamespace : ''

@@ -3,18 +3,19 @@
 using 'main.bicep'
 
 param namePrefix = 'reminders'
-param containerImage = readEnvironmentVariable('REMINDERS_IMAGE', 'myregistry.azurecr.io/reminders:latest')
-param containerRegistryName = readEnvironmentVariable('REMINDERS_ACR_NAME', '')
-
-param minReplicas = 1
-param maxReplicas = 10
+param maximumInstanceCount = 100
+param instanceMemoryMB = 2048
 
 param smsProvider = 'outbox'
 param emailProvider = 'outbox'
 param pushProvider = 'outbox'
 param emailFrom = 'Reminders <reminders@example.com>'
 
-// Overrides of the DESIGN.md defaults, by flat setting name (strings).
+// Reminder outcomes to a Service Bus topic for merchants' own systems.
+param enableServiceBus = false
+param serviceBusTopicName = 'reminder-outcomes'
+
+// Overrides of the defaults in README.md "Settings", by flat setting name (strings).
 param settings = {
   Reminders__DefaultTimeZone: 'Asia/Shanghai'
 }
@@ -22,6 +23,7 @@ param settings = {
 param webhooksOrdersSecret = readEnvironmentVariable('REMINDERS_WEBHOOKS_ORDERS_SECRET', '')
 param webhooksPaymentsSecret = readEnvironmentVariable('REMINDERS_WEBHOOKS_PAYMENTS_SECRET', '')
 param adminKeys = readEnvironmentVariable('REMINDERS_ADMIN_KEYS', '')
+param unsubscribeSecret = readEnvironmentVariable('REMINDERS_UNSUBSCRIBE_SECRET', '')
 param twilioAuthToken = readEnvironmentVariable('REMINDERS_TWILIO_AUTH_TOKEN', '')
 param acsSmsConnectionString = readEnvironmentVariable('REMINDERS_ACS_SMS_CONNECTION_STRING', '')
 param acsEmailConnectionString = readEnvironmentVariable('REMINDERS_ACS_EMAIL_CONNECTION_STRING', '')

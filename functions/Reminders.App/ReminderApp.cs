@@ -9,6 +9,7 @@ using Reminders.App.Dispatch;
 using Reminders.App.Hosting;
 using Reminders.App.Observability;
 using Reminders.App.Orders;
+using Reminders.App.Outcomes;
 using Reminders.App.Storage;
 using Reminders.App.Webhooks;
 
@@ -66,6 +67,7 @@ public static class ReminderApp
         services.AddDelivery(configuration);
         services.AddReminderObservability(configuration);
         services.AddDashboard(configuration);
+        services.AddOutcomePublishing(configuration); // after AddDashboard: it joins the timeline observer
         return services;
     }
 

@@ -1,7 +1,7 @@
-// Key Vault for the provider secrets. RBAC authorization (no access policies), soft delete and
-// purge protection. Secrets are written here through ARM (control plane), so whoever deploys needs
-// no data-plane role; the app's identity reads them as Key Vault Secrets User, and the Container
-// App pulls them by reference (keyVaultUrl + identity), so they never appear in the app's template.
+// Key Vault for the app's secrets. RBAC authorization (no access policies), soft delete and purge
+// protection. Secrets are written here through ARM (control plane), so whoever deploys needs no
+// data-plane role; the app's identity reads them as Key Vault Secrets User, and the app settings hold
+// Key Vault references (@Microsoft.KeyVault(...)), so the values never appear in the app's configuration.
 
 @description('Key Vault name: 3 to 24 letters, digits and single hyphens, globally unique.')
 param name string
@@ -56,11 +56,8 @@ resource appSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUserRoleId)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
-    description: 'Reminders app: read provider secrets'
+    description: 'Reminders app: read its secrets'
   }
 }
 
 output name string = vault.name
-
-@description('The vault URI, ending with a slash.')
-output vaultUri string = vault.properties.vaultUri

@@ -1,5 +1,6 @@
-// Log Analytics workspace (container logs from the Container Apps environment) and a
-// workspace-based Application Insights resource for the app's telemetry.
+// Log Analytics workspace and a workspace-based Application Insights resource. Local (key) authentication
+// is off: the Functions host sends telemetry with the app's identity (APPLICATIONINSIGHTS_AUTHENTICATION_STRING),
+// which gets Monitoring Metrics Publisher here.
 
 param logAnalyticsName string
 
@@ -12,6 +13,12 @@ param tags object = {}
 @minValue(30)
 @maxValue(730)
 param retentionInDays int = 30
+
+@description('Principal (object) id of the app\'s user-assigned identity.')
+param appPrincipalId string
+
+// Built-in role definition id, from the Azure built-in roles reference (Monitor category).
+var monitoringMetricsPublisherRoleId = '3913510d-42f4-4e42-8a64-420c390055eb'
 
 resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: logAnalyticsName
@@ -37,8 +44,19 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
     Application_Type: 'web'
     WorkspaceResourceId: workspace.id
     IngestionMode: 'LogAnalytics'
+    DisableLocalAuth: true
   }
 }
 
-output logAnalyticsName string = workspace.name
+resource appPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(appInsights.id, appPrincipalId, monitoringMetricsPublisherRoleId)
+  scope: appInsights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisherRoleId)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+    description: 'Reminders app: send telemetry'
+  }
+}
+
 output appInsightsConnectionString string = appInsights.properties.ConnectionString

@@ -1,6 +1,7 @@
-// The app's storage account: order state (tables), reminder queues, and the blob container the
-// trigger host keeps its singleton leases in. Entra ID only: shared key access is off, so nothing
-// can use an account key or a SAS signed with one; the app's identity gets data roles instead.
+// The app's storage account: AzureWebJobsStorage of the Functions host (timer leases and keys in blob
+// containers it creates), order state (tables), reminder queues, and the container the deployment package
+// goes to. Entra ID only: shared key access is off, so nothing can use an account key or a SAS signed with
+// one; the app's identity gets data roles instead.
 
 @description('Storage account name: 3 to 24 lower-case letters and digits, globally unique.')
 param name string
@@ -25,7 +26,8 @@ param tableNames array
 @description('Queues the app reads or writes; each gets a "-poison" twin.')
 param queueNames array
 
-param containerNames array
+@description('Blob container of the Flex Consumption deployment package.')
+param deploymentContainerName string
 
 // Built-in role definition ids, from the Azure built-in roles reference (Storage category).
 var roleIds = {
@@ -87,13 +89,13 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   name: 'default'
 }
 
-resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for containerName in containerNames: {
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
-  name: containerName
+  name: deploymentContainerName
   properties: {
     publicAccess: 'None'
   }
-}]
+}
 
 resource appRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in items(roleIds): {
   name: guid(account.id, appPrincipalId, role.value)
@@ -107,4 +109,6 @@ resource appRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for ro
 }]
 
 output name string = account.name
-output id string = account.id
+output blobEndpoint string = account.properties.primaryEndpoints.blob
+output queueEndpoint string = account.properties.primaryEndpoints.queue
+output tableEndpoint string = account.properties.primaryEndpoints.table
