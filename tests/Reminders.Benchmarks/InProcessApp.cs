@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Reminders.App.Hosting;
+using Functions.LocalHost;
 using Reminders.App.Storage;
 
 namespace Reminders.Benchmarks;
@@ -30,7 +30,7 @@ public sealed class InProcessApp(IReadOnlyDictionary<string, string> settings, R
         builder.ConfigureServices(services =>
         {
             services.AddSingleton(new StorageRequestPolicy(counter));
-            services.RemoveAll<IHostedService>(d => d.ImplementationType == typeof(QueueTriggerService));
+            services.RemoveAll<IHostedService>(d => d.ImplementationType?.FullName == "Functions.LocalHost.QueueTriggerService");
         });
     }
 }

@@ -47,7 +47,7 @@ public sealed record ReminderOutcome(
         {
             ReminderStatus.Sent => "sent",
             ReminderStatus.Suppressed => "suppressed",
-            ReminderStatus.Failed when row.Reason == DeliveryPoisonObserver.Reason => "poisoned",
+            ReminderStatus.Failed when row.Reason == DeliveryPoisonRecorder.Reason => "poisoned",
             ReminderStatus.Failed => "failed",
             _ => null,
         };

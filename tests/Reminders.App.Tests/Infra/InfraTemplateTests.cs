@@ -127,7 +127,7 @@ public sealed partial class InfraTemplateTests
         var queues = QuotedList(Main, "queueNames");
 
         Assert.Equal(
-            new[] { ReminderStorage.OrdersTable, ReminderStorage.IndexTable, ReminderStorage.BuyersTable, ReminderStorage.OutboxTable, ActivityLog.TableName }.Order(),
+            new[] { ReminderStorage.OrdersTable, ReminderStorage.IndexTable, ReminderStorage.BuyersTable, ReminderStorage.OutboxTable, ReminderStorage.ActivityTable }.Order(),
             tables.Order());
         Assert.Equal(QueueNames.All.Order(), queues.Order());
     }

@@ -107,7 +107,7 @@ public sealed class OutcomePublishingTests(OutcomeStorage storage)
         using var app = new OutcomeApp(storage);
         var orderId = await app.CreateOrderAsync();
 
-        await app.RecordFailedAsync(orderId, "payment_due.1", DeliveryPoisonObserver.Reason);
+        await app.RecordFailedAsync(orderId, "payment_due.1", DeliveryPoisonRecorder.Reason);
 
         var message = await app.WaitForAsync(orderId, "payment_due.1", "reminder.poisoned");
         Assert.Equal("poisoned", message.ApplicationProperties["outcome"]);
