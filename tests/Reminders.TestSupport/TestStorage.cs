@@ -113,7 +113,7 @@ public sealed class AzuriteProcess : IDisposable
 
     private void WaitUntilListening()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(90); // node starts slowly on a busy 2-core machine
         foreach (var port in new[] { BlobPort, QueuePort, TablePort })
         {
             while (true)
