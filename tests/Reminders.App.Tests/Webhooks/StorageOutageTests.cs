@@ -79,7 +79,8 @@ public sealed class StorageOutageTests : IClassFixture<CuttableStorage>, IDispos
     {
         var orderId = ReminderAppFactory.NewOrderId();
         using var client = _app.CreateClient();
-        await WebhookTestKit.SendOkAsync(client, SignedWebhook.Order(SignedWebhook.OrderCreated(orderId)));
+        var created = SignedWebhook.OrderCreated(orderId);
+        await WebhookTestKit.SendWithRetriesOkAsync(client, () => SignedWebhook.Order(created));
         var paymentId = "msg_" + Guid.NewGuid().ToString("N");
         var paid = SignedWebhook.Event("payment.succeeded", orderId);
 
@@ -187,7 +188,8 @@ public sealed class StorageOutageTests : IClassFixture<CuttableStorage>, IDispos
         // Senders give up after 15 to 30 seconds; without a store deadline the storage client's own network
         // timeouts and retries would keep this request for minutes.
         client.Timeout = TimeSpan.FromSeconds(25);
-        await WebhookTestKit.SendOkAsync(client, SignedWebhook.Order(SignedWebhook.OrderCreated(orderId)));
+        var created = SignedWebhook.OrderCreated(orderId);
+        await WebhookTestKit.SendWithRetriesOkAsync(client, () => SignedWebhook.Order(created));
         var shipped = SignedWebhook.Event("order.shipped", orderId);
 
         _storage.Stall();
