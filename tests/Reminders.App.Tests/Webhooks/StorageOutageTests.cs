@@ -80,7 +80,8 @@ public sealed class StorageOutageTests : IClassFixture<CuttableStorage>, IDispos
         var orderId = ReminderAppFactory.NewOrderId();
         using var client = _app.CreateClient();
         var created = SignedWebhook.OrderCreated(orderId);
-        await WebhookTestKit.SendWithRetriesOkAsync(client, () => SignedWebhook.Order(created));
+        var createdId = "msg_" + Guid.NewGuid().ToString("N");
+        await WebhookTestKit.SendWithRetriesOkAsync(client, () => SignedWebhook.Order(created, createdId));
         var paymentId = "msg_" + Guid.NewGuid().ToString("N");
         var paid = SignedWebhook.Event("payment.succeeded", orderId);
 
@@ -189,7 +190,8 @@ public sealed class StorageOutageTests : IClassFixture<CuttableStorage>, IDispos
         // timeouts and retries would keep this request for minutes.
         client.Timeout = TimeSpan.FromSeconds(25);
         var created = SignedWebhook.OrderCreated(orderId);
-        await WebhookTestKit.SendWithRetriesOkAsync(client, () => SignedWebhook.Order(created));
+        var createdId = "msg_" + Guid.NewGuid().ToString("N");
+        await WebhookTestKit.SendWithRetriesOkAsync(client, () => SignedWebhook.Order(created, createdId));
         var shipped = SignedWebhook.Event("order.shipped", orderId);
 
         _storage.Stall();
