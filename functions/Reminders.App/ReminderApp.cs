@@ -34,13 +34,11 @@ public static class ReminderApp
         builder.Services.AddReminders(builder.Configuration);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ExceptionProblemHandler>();
-        builder.Services.AddApiDocument();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapLocalFunctions();
-        app.MapApiDocument();
         return app;
     }
 
