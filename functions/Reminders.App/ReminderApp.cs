@@ -36,6 +36,7 @@ public static class ReminderApp
         builder.Services.AddExceptionHandler<ExceptionProblemHandler>();
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapLocalFunctions();
