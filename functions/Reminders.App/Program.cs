@@ -8,6 +8,7 @@ if (ReminderApp.StartedByFunctionsHost(args))
     // Core Tools (func start) or Azure: the Functions host runs this worker and talks to it over gRPC.
     var builder = FunctionsApplication.CreateBuilder(args);
     builder.ConfigureFunctionsWebApplication();
+    builder.UseMiddleware<SecurityHeadersMiddleware>();
     builder.UseMiddleware<HttpProblemMiddleware>();
     builder.Services.AddReminders(builder.Configuration);
     builder.Build().Run();

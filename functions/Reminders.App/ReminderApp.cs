@@ -34,13 +34,12 @@ public static class ReminderApp
         builder.Services.AddReminders(builder.Configuration);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ExceptionProblemHandler>();
-        builder.Services.AddApiDocument();
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapLocalFunctions();
-        app.MapApiDocument();
         return app;
     }
 

@@ -30,6 +30,7 @@ public static class DashboardRegistration
         services.AddSingleton<ActivityLog>();
         services.AddSingleton<ITimelineObserver>(sp => sp.GetRequiredService<ActivityLog>());
         services.AddSingleton<DashboardQueries>();
+        services.AddSingleton<ApiDocument>();
         services.AddHostedService<ActivityLogFlusher>();
         return services;
     }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.App.Hosting;
 
 namespace Reminders.App.Dashboard;
@@ -6,7 +7,7 @@ namespace Reminders.App.Dashboard;
 /// <summary>Query-string reading shared by the dashboard's functions.</summary>
 public static class DashboardRequest
 {
-    public static bool TryReadInt(HttpRequest request, string name, int fallback, int min, int max, out int value, out IResult? error)
+    public static bool TryReadInt(HttpRequest request, string name, int fallback, int min, int max, out int value, out ProblemHttpResult? error)
     {
         error = null;
         value = fallback;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Reminders.App.Dashboard;
 using Microsoft.Azure.Functions.Worker;
@@ -12,14 +13,15 @@ public sealed class DashboardAttention(DashboardQueries queries, TimeProvider ti
     [Function(nameof(DashboardAttention))]
     [EndpointSummary("Due and upcoming reminders per sweep, from the due-time index")]
     [Tags("Dashboard")]
-    [ProducesResponseType(StatusCodes.Status200OK)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    public async Task<IResult> Run(
+    [ProducesProblem(StatusCodes.Status400BadRequest)]
+    public async Task<Results<Ok<AttentionView>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/admin/dashboard/attention")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (!DashboardRequest.TryReadInt(request, "hours", 1, 0, 48, out var hours, out var error)) return error!;
         var sweeps = await queries.AttentionAsync(TimeSpan.FromHours(hours), cancellationToken);
-        return Results.Ok(new { now = time.GetUtcNow(), horizonHours = hours, sweeps });
+        return TypedResults.Ok(new AttentionView(time.GetUtcNow(), hours, sweeps));
     }
 }
+
+/// <summary>The dashboard's attention answer: per sweep, what is due and what comes within the horizon.</summary>
+public sealed record AttentionView(DateTimeOffset Now, int HorizonHours, IReadOnlyList<SweepAttention> Sweeps);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Reminders.App.Dashboard;
 using Microsoft.Azure.Functions.Worker;
@@ -12,9 +13,10 @@ public sealed class DashboardQueues(DashboardQueries queries)
     [Function(nameof(DashboardQueues))]
     [EndpointSummary("Depths of the reminder queues and their poison queues")]
     [Tags("Dashboard")]
-    [ProducesResponseType(StatusCodes.Status200OK)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    public async Task<IResult> Run(
+    public async Task<Ok<QueuesView>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/admin/dashboard/queues")] HttpRequest request, CancellationToken cancellationToken) =>
-        Results.Ok(new { queues = await queries.QueueDepthsAsync(cancellationToken) });
+        TypedResults.Ok(new QueuesView(await queries.QueueDepthsAsync(cancellationToken)));
 }
+
+/// <summary>The dashboard's queues answer: the depth of every reminder queue and poison queue.</summary>
+public sealed record QueuesView(IReadOnlyList<QueueDepth> Queues);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Reminders.App.Buyers;
 using Reminders.App.Delivery;
@@ -15,33 +16,32 @@ public sealed class GetBuyer(BuyerStore buyers, BadContactNotes badContacts)
     [Function(nameof(GetBuyer))]
     [EndpointSummary("A buyer's opt-outs and bad contacts")]
     [Tags("Admin")]
-    [ProducesResponseType(StatusCodes.Status200OK)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IResult> Run(
+    [ProducesProblem(StatusCodes.Status400BadRequest)]
+    [ProducesProblem(StatusCodes.Status404NotFound)]
+    public async Task<Results<Ok<BuyerView>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/admin/buyers/{buyerId}")] HttpRequest request, string buyerId, CancellationToken cancellationToken)
     {
         if (!OrderEventParser.IsValidId(buyerId)) return Problems.BadRequest("buyerId", "must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
         var profile = await buyers.GetAsync(buyerId, cancellationToken);
         var notes = await badContacts.ListAsync(buyerId, cancellationToken);
         if (profile.ETag == default && notes.Count == 0) return Problems.NotFound($"No buyer {buyerId} is known.");
-        return Results.Ok(BuyerView.From(profile, notes));
+        return TypedResults.Ok(BuyerView.From(profile, notes));
     }
 }
 
 /// <summary>The admin view of a buyer: opt-outs, bad contacts (masked), reminders counted in the last 24 hours.</summary>
-public static class BuyerView
+public sealed record BuyerView(string BuyerId, IReadOnlyList<string> OptedOut, IReadOnlyList<BadContactView> BadContacts, int RemindersLast24Hours)
 {
-    public static object From(BuyerProfile profile, IReadOnlyList<BadContactNote> notes) => new
-    {
-        buyerId = profile.BuyerId,
-        optedOut = profile.OptedOut.Select(c => c.ToWire()).Order(StringComparer.Ordinal).ToArray(),
-        badContacts = profile.BadContacts.Keys.Order().Select(channel =>
+    public static BuyerView From(BuyerProfile profile, IReadOnlyList<BadContactNote> notes) => new(
+        profile.BuyerId,
+        profile.OptedOut.Select(c => c.ToWire()).Order(StringComparer.Ordinal).ToList(),
+        profile.BadContacts.Keys.Order().Select(channel =>
         {
             var note = notes.FirstOrDefault(n => n.Channel == channel);
-            return new { channel = channel.ToWire(), contact = note?.MaskedContact, reason = note?.Reason, at = note?.At };
-        }).ToArray(),
-        remindersLast24Hours = profile.Recent.Count,
-    };
+            return new BadContactView(channel.ToWire(), note?.MaskedContact, note?.Reason, note?.At);
+        }).ToList(),
+        profile.Recent.Count);
 }
+
+/// <summary>A channel whose contact a provider refused for good: the contact masked, why and when (null when no note was kept).</summary>
+public sealed record BadContactView(string Channel, string? Contact, string? Reason, DateTimeOffset? At);

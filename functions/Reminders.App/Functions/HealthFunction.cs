@@ -3,6 +3,8 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Hosting;
 
@@ -12,7 +14,10 @@ namespace Reminders.App.Functions;
 public sealed class HealthFunction(TableServiceClient tables, QueueServiceClient queues, BlobServiceClient blobs)
 {
     [Function("Health")]
-    public async Task<IResult> Run(
+    [EndpointSummary("Whether table, queue and blob storage answer")]
+    [Tags("Health")]
+    [ProducesResponseType<HealthView>(StatusCodes.Status503ServiceUnavailable)]
+    public async Task<Results<Ok<HealthView>, JsonHttpResult<HealthView>>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest request, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -25,12 +30,8 @@ public sealed class HealthFunction(TableServiceClient tables, QueueServiceClient
             Check("blob", () => blobs.GetBlobContainersAsync(cancellationToken: token).AsPages(pageSizeHint: 1).GetAsyncEnumerator(token).MoveNextAsync().AsTask()));
 
         var healthy = checks.All(c => c.Reachable);
-        var body = new
-        {
-            status = healthy ? "healthy" : "unhealthy",
-            services = checks.ToDictionary(c => c.Service, c => new { reachable = c.Reachable, error = c.Error }),
-        };
-        return Results.Json(body, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        var body = new HealthView(healthy ? "healthy" : "unhealthy", checks.ToDictionary(c => c.Service, c => new ServiceHealth(c.Reachable, c.Error)));
+        return healthy ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<ServiceCheck> Check(string service, Func<Task> probe)
@@ -57,3 +58,9 @@ public sealed class HealthFunction(TableServiceClient tables, QueueServiceClient
 
     private sealed record ServiceCheck(string Service, bool Reachable, string? Error);
 }
+
+/// <summary>The health answer: <c>healthy</c> when every storage service answers, else <c>unhealthy</c> (with 503).</summary>
+public sealed record HealthView(string Status, IReadOnlyDictionary<string, ServiceHealth> Services);
+
+/// <summary>Whether one storage service answered, and how it failed when it did not.</summary>
+public sealed record ServiceHealth(bool Reachable, string? Error);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Hosting;
@@ -13,13 +14,11 @@ public sealed class PaymentWebhook(WebhookReceiver receiver)
     [Function(nameof(PaymentWebhook))]
     [EndpointSummary("Payment, refund and settlement events from the payment gateway")]
     [Tags("Webhooks")]
-    [ProducesResponseType(StatusCodes.Status200OK)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
-    public Task<IResult> Run(
+    [ProducesProblem(StatusCodes.Status400BadRequest)]
+    [ProducesProblem(StatusCodes.Status401Unauthorized)]
+    [ProducesProblem(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesProblem(StatusCodes.Status415UnsupportedMediaType)]
+    public Task<Results<Ok<WebhookAnswer>, ProblemHttpResult, ServiceUnavailableProblem>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/webhooks/payments")] HttpRequest request, CancellationToken cancellationToken) =>
         receiver.ReceiveAsync(request, WebhookSource.Payments, cancellationToken);
 }

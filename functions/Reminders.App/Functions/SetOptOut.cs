@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Reminders.App.Buyers;
 using Reminders.App.Delivery;
@@ -16,10 +17,8 @@ public sealed class SetOptOut(BuyerStore buyers, BadContactNotes badContacts)
     [Function(nameof(SetOptOut))]
     [EndpointSummary("Opt a buyer out of (or back into) a channel")]
     [Tags("Admin")]
-    [ProducesResponseType(StatusCodes.Status200OK)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-    public async Task<IResult> Run(
+    [ProducesProblem(StatusCodes.Status400BadRequest)]
+    public async Task<Results<Ok<BuyerView>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/admin/optouts")] HttpRequest request, CancellationToken cancellationToken)
     {
         JsonElement body;
@@ -44,6 +43,6 @@ public sealed class SetOptOut(BuyerStore buyers, BadContactNotes badContacts)
         }
 
         var profile = await buyers.SetOptOutAsync(buyerId!, channel, o.GetBoolean(), cancellationToken);
-        return Results.Ok(BuyerView.From(profile, await badContacts.ListAsync(buyerId!, cancellationToken)));
+        return TypedResults.Ok(BuyerView.From(profile, await badContacts.ListAsync(buyerId!, cancellationToken)));
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Reminders.App.Buyers;
@@ -30,8 +31,9 @@ public sealed partial class TwilioInboundSms(DeliverySettings settings, BuyerSto
     [EndpointSummary("Twilio inbound SMS webhook: STOP / START keywords")]
     [Tags("Webhooks")]
     [ProducesResponseType<string>(StatusCodes.Status200OK, "text/xml")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    public async Task<IResult> Run(
+    [ProducesProblem(StatusCodes.Status403Forbidden)]
+    [ProducesProblem(StatusCodes.Status415UnsupportedMediaType)]
+    public async Task<Results<ContentHttpResult, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/sms/inbound/twilio")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType)
@@ -44,8 +46,8 @@ public sealed partial class TwilioInboundSms(DeliverySettings settings, BuyerSto
         var signature = request.Headers[TwilioRequestSignature.Header].FirstOrDefault();
         if (settings.TwilioAuthToken is not { } token || !TwilioRequestSignature.IsValid(token, url, parameters, signature))
         {
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden.",
-                detail: "The X-Twilio-Signature header does not match this request (or Channels__Sms__Twilio__AuthToken is not set).");
+            return Problems.Forbidden(
+                "The X-Twilio-Signature header does not match this request (or Channels__Sms__Twilio__AuthToken is not set).");
         }
 
         var from = form["From"].FirstOrDefault()?.Trim();
@@ -63,7 +65,7 @@ public sealed partial class TwilioInboundSms(DeliverySettings settings, BuyerSto
                 LogOptedIn(logger, ContactMasking.MaskPhone(from));
             }
         }
-        return Results.Content(EmptyTwiml, "text/xml; charset=utf-8");
+        return TypedResults.Content(EmptyTwiml, "text/xml; charset=utf-8");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SMS STOP from {MaskedPhone}: the number is opted out of SMS")]

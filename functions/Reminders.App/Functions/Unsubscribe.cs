@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Reminders.App.Buyers;
 using Reminders.App.Delivery;
@@ -20,8 +21,8 @@ public sealed class Unsubscribe(UnsubscribeLinks links, BuyerStore buyers)
     [EndpointSummary("One-click unsubscribe from reminder emails (RFC 8058)")]
     [Tags("Buyers")]
     [ProducesResponseType<string>(StatusCodes.Status200OK, "text/html")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public async Task<IResult> Run(
+    [ProducesProblem(StatusCodes.Status400BadRequest)]
+    public async Task<Results<ContentHttpResult, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "api/unsubscribe")] HttpRequest request, CancellationToken cancellationToken)
     {
         var token = request.Query["token"].FirstOrDefault();
@@ -41,7 +42,7 @@ public sealed class Unsubscribe(UnsubscribeLinks links, BuyerStore buyers)
         return Page("You are unsubscribed", "<p>You will no longer get order reminders by email. 您已退订邮件提醒。</p>");
     }
 
-    private static IResult Page(string title, string body) => Results.Content(
+    private static ContentHttpResult Page(string title, string body) => TypedResults.Content(
         $"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(title)}</title></head>\n" +
         $"<body style=\"font-family:Arial,sans-serif\"><h1>{WebUtility.HtmlEncode(title)}</h1>{body}</body></html>\n",
         "text/html; charset=utf-8");

@@ -33,7 +33,7 @@ public sealed partial class ExceptionProblemHandler(ILogger<ExceptionProblemHand
             case BadHttpRequestException bad:
                 return bad.StatusCode == StatusCodes.Status413PayloadTooLarge
                     ? Problems.TooLarge(httpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0)
-                    : Results.Problem(statusCode: bad.StatusCode, title: "The request could not be read.", detail: bad.Message);
+                    : Problems.Unreadable(bad.StatusCode, bad.Message);
             case TableTransactionFailedException { Status: 409 or 412 } contended:
                 // Other writers to the same order won every round of optimistic concurrency: busy, not broken.
                 LogStorageUnavailable(logger, httpContext.Request.Path, contended.Status, contended.ErrorCode);
@@ -46,7 +46,7 @@ public sealed partial class ExceptionProblemHandler(ILogger<ExceptionProblemHand
                 return null;
             default:
                 LogUnhandled(logger, exception, httpContext.Request.Path);
-                return Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "An unexpected error occurred.");
+                return Problems.Unexpected();
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
@@ -50,7 +51,7 @@ public sealed partial class WebhookReceiver(
 
     private readonly TimeSpan _storeTimeout = ReadTimeout(configuration[StoreTimeoutSetting]);
 
-    public async Task<IResult> ReceiveAsync(HttpRequest request, WebhookSource source, CancellationToken cancellationToken)
+    public async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult, ServiceUnavailableProblem>> ReceiveAsync(HttpRequest request, WebhookSource source, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxBodyBytes)
         {
@@ -114,7 +115,7 @@ public sealed partial class WebhookReceiver(
                 }
                 LogIgnored(logger, ignored.Type, ignored.OrderId);
                 metrics?.WebhookAccepted(source, "ignored");
-                return Results.Ok(new { status = "ignored", orderId = ignored.OrderId, detail = $"Event type '{ignored.Type}' is not one this service acts on; it was recorded and acknowledged." });
+                return TypedResults.Ok(WebhookAnswer.Ignored(ignored.OrderId, ignored.Type));
 
             case OrderEventParseResult.Accepted accepted:
                 ApplyOutcome outcome;
@@ -139,10 +140,10 @@ public sealed partial class WebhookReceiver(
                     LogApplied(logger, accepted.Event.Type.ToWire(), accepted.Event.OrderId, applied.Order.State.ToWire());
                     metrics?.WebhookAccepted(source, "applied");
                     await DispatchDueNowAsync(applied.Planned, cancellationToken);
-                    return Results.Ok(new { status = "applied", orderId = applied.Order.OrderId, state = applied.Order.State.ToWire() });
+                    return TypedResults.Ok(WebhookAnswer.Applied(applied.Order.OrderId, applied.Order.State.ToWire()));
                 }
                 metrics?.WebhookAccepted(source, "duplicate");
-                return Results.Ok(new { status = "duplicate", orderId = accepted.Event.OrderId });
+                return TypedResults.Ok(WebhookAnswer.Duplicate(accepted.Event.OrderId));
 
             default:
                 throw new InvalidOperationException("Unexpected parse result.");
@@ -156,7 +157,7 @@ public sealed partial class WebhookReceiver(
         return deadline;
     }
 
-    private IResult StoreTimedOut(WebhookSource source)
+    private ServiceUnavailableProblem StoreTimedOut(WebhookSource source)
     {
         LogStoreTimedOut(logger, source, _storeTimeout);
         metrics?.WebhookRefused(source, "storage_timeout");

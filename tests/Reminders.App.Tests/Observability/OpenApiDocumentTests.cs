@@ -113,6 +113,40 @@ public sealed class OpenApiDocumentTests : IClassFixture<OpenApiDocumentTests.Ap
     }
 
     [Fact]
+    public async Task The_functions_host_serves_the_same_document_built_from_the_functions_alone()
+    {
+        // What function OpenApiDocument answers under the Functions host: no endpoint of the local host takes part.
+        var built = JsonDocument.Parse(await new ApiDocument().JsonAsync(CancellationToken.None)).RootElement;
+        var served = await _document.Value;
+        Assert.Equal(served.GetRawText(), built.GetRawText());
+
+        var paths = built.GetProperty("paths");
+        foreach (var function in HttpFunctionsOfTheApp()) Assert.True(paths.TryGetProperty("/" + function.Route, out _), $"{function.Name} is missing");
+        Assert.True(paths.TryGetProperty(ApiDocument.AdminInvokeRoute, out _));
+    }
+
+    [Fact]
+    public async Task Answers_are_described_from_the_declared_result_types()
+    {
+        var document = await _document.Value;
+        var paths = document.GetProperty("paths");
+
+        var order = paths.GetProperty("/api/orders/{orderId}").GetProperty("get").GetProperty("responses");
+        var orderSchema = order.GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString();
+        Assert.Equal("#/components/schemas/OrderView", orderSchema);
+        var properties = document.GetProperty("components").GetProperty("schemas").GetProperty("OrderView").GetProperty("properties");
+        Assert.Equal(
+            ["orderId", "merchantId", "state", "buyer", "amount", "payLater", "facts", "reminders", "timeline"],
+            properties.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.True(order.GetProperty("404").GetProperty("content").TryGetProperty("application/problem+json", out _));
+
+        var webhook = paths.GetProperty("/api/webhooks/orders").GetProperty("post").GetProperty("responses");
+        Assert.Equal("#/components/schemas/WebhookAnswer",
+            webhook.GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.True(webhook.GetProperty("503").GetProperty("content").TryGetProperty("application/problem+json", out _));
+    }
+
+    [Fact]
     public async Task The_document_needs_no_key_and_the_page_does()
     {
         Assert.Equal(HttpStatusCode.OK, (await _app.CreateClient().GetAsync("/openapi/v1.json")).StatusCode);
