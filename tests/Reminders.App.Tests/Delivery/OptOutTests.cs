@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Reminders.App.Buyers;
 using Reminders.App.Delivery;
@@ -188,7 +189,7 @@ public sealed class OptOutTests(DeliveryEnvironment environment)
 
         // A forged or damaged token is refused, naming the token.
         var token = System.Web.HttpUtility.ParseQueryString(link.Query)["token"]!;
-        var otherSecret = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+        var otherSecret = new ConfigurationBuilder()
             .AddInMemoryCollection([new("Unsubscribe:Secret", "not-the-unsubscribe-secret")]).Build();
         var forged = new UnsubscribeLinks(app.Services.GetRequiredService<DeliverySettings>(), UnsubscribeSecrets.Read(otherSecret)).TokenFor(buyerId);
         foreach (var bad in new[] { forged, token[..^2], "", "abc" })

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Reminders.App.Delivery;
+using Reminders.App.Functions;
 using Reminders.App.Tests.Observability;
 using Reminders.App.Tests.Support;
 
