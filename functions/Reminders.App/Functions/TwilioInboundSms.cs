@@ -52,7 +52,7 @@ public sealed partial class TwilioInboundSms(DeliverySettings settings, BuyerSto
         if (RequestBody.TryParseForm(bytes) is not { } form)
         {
             LogRefused(logger, StatusCodes.Status400BadRequest, "form over the field limits");
-            return Problems.BadRequest("body", $"must be a form of at most {FormReader.DefaultValueCountLimit} fields.");
+            return Problems.BadRequest("body", $"must be a form of at most {FormReader.DefaultValueCountLimit} fields, names of at most {FormReader.DefaultKeyLengthLimit} characters.");
         }
         var parameters = form.SelectMany(f => f.Value.Select(v => new KeyValuePair<string, string>(f.Key, v ?? ""))).ToList();
         var url = settings.PublicBaseUrl.AbsoluteUri.TrimEnd('/') + request.Path + request.QueryString;
