@@ -55,6 +55,7 @@ public static class ReminderApp
         services.AddSingleton(reminderSettings);
         services.AddSingleton(DomainSettings.ToThrottleSettings(reminderSettings, configuration));
         services.AddSingleton(new WebhookSecrets(configuration));
+        services.AddSingleton(ClaimTimeouts.Read(configuration));
         services.AddSingleton<ReminderStorage>();
         services.AddHostedService<StorageSetup>();
         services.AddSingleton<ReminderIndex>();

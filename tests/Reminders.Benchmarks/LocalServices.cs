@@ -50,12 +50,13 @@ public static class Repository
     }
 }
 
-/// <summary>Webhook secrets and an admin key made up for one run.</summary>
+/// <summary>Webhook secrets, an unsubscribe secret and an admin key made up for one run.</summary>
 public sealed class RunSecrets
 {
     public byte[] OrdersKey { get; } = RandomNumberGenerator.GetBytes(24);
     public byte[] PaymentsKey { get; } = RandomNumberGenerator.GetBytes(24);
     public string AdminKey { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    public string UnsubscribeSecret { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     public string OrdersSetting => "whsec_" + Convert.ToBase64String(OrdersKey);
     public string PaymentsSetting => "whsec_" + Convert.ToBase64String(PaymentsKey);
@@ -67,6 +68,7 @@ public sealed class RunSecrets
         ["Webhooks__Orders__Secret"] = OrdersSetting,
         ["Webhooks__Payments__Secret"] = PaymentsSetting,
         ["Admin__Keys"] = AdminKey,
+        ["Unsubscribe__Secret"] = UnsubscribeSecret,
     };
 }
 

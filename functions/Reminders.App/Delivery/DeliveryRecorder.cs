@@ -35,13 +35,12 @@ public abstract record RowCheck
 /// <summary>
 /// The reminder-row steps every sender shares: judging a message against the row, claiming the row (status
 /// <c>sending</c> with If-Match, so two copies cannot both send), and recording what happened on the row and the
-/// order's timeline. A claim is held for <see cref="SendingClaimTimeout"/>, the time a running message stays
-/// hidden on its queue; a crash after the provider call leaves a claim that is taken over after it, which can send
-/// the message once more, never lose it.
+/// order's timeline. A claim is held for <see cref="ClaimTimeouts.Sending"/> (Delivery__ClaimTimeout), the time a
+/// running message stays hidden on its queue; a crash after the provider call leaves a claim that is taken over
+/// after it, which can send the message once more, never lose it.
 /// </summary>
-public sealed partial class DeliveryRecorder(OrderStore orders, TimeProvider time, ILogger<DeliveryRecorder> logger)
+public sealed partial class DeliveryRecorder(OrderStore orders, ClaimTimeouts claims, TimeProvider time, ILogger<DeliveryRecorder> logger)
 {
-    public static readonly TimeSpan SendingClaimTimeout = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan LongestRetryDelay = TimeSpan.FromMinutes(10);
 
@@ -58,7 +57,7 @@ public sealed partial class DeliveryRecorder(OrderStore orders, TimeProvider tim
         return delay < LongestRetryDelay ? delay : LongestRetryDelay;
     }
 
-    public static RowCheck Check(ReminderRow? row, ReminderMessage message, DateTimeOffset now)
+    public RowCheck Check(ReminderRow? row, ReminderMessage message, DateTimeOffset now)
     {
         if (row is null) return new RowCheck.Skip("the reminder row does not exist");
         if (message.Attempt < row.Attempt) return new RowCheck.Skip($"stale copy (attempt {message.Attempt}, the reminder is at {row.Attempt})");
@@ -68,8 +67,8 @@ public sealed partial class DeliveryRecorder(OrderStore orders, TimeProvider tim
         return row.Status switch
         {
             ReminderStatus.Enqueuing or ReminderStatus.Enqueued => new RowCheck.Proceed(row),
-            ReminderStatus.Sending when row.ClaimedAt is { } claimed && now - claimed < SendingClaimTimeout =>
-                new RowCheck.Wait(claimed + SendingClaimTimeout - now + TimeSpan.FromSeconds(1)),
+            ReminderStatus.Sending when row.ClaimedAt is { } claimed && now - claimed < claims.Sending =>
+                new RowCheck.Wait(claimed + claims.Sending - now + TimeSpan.FromSeconds(1)),
             ReminderStatus.Sending => new RowCheck.Proceed(row),
             _ => new RowCheck.Skip($"the reminder is {row.Status}, not on a queue"),
         };
@@ -101,7 +100,7 @@ public sealed partial class DeliveryRecorder(OrderStore orders, TimeProvider tim
         }
         catch (Exception e)
         {
-            // The claim then runs out by itself after SendingClaimTimeout.
+            // The claim then runs out by itself after Delivery__ClaimTimeout.
             LogReleaseFailed(logger, e, claimed.OrderId, claimed.ReminderId);
         }
     }

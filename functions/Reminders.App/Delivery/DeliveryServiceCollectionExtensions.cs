@@ -17,6 +17,7 @@ public static class DeliveryServiceCollectionExtensions
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(DeliverySettings.Read(configuration));
+        services.AddSingleton(UnsubscribeSecrets.Read(configuration));
         services.AddSingleton(MerchantDirectory.Read(configuration));
         services.AddChannels(configuration);
         services.AddSingleton<OutboxStore>();

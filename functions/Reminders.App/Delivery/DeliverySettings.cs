@@ -16,7 +16,7 @@ public static class ProviderNames
 
 /// <summary>
 /// What delivery needs besides the senders (whose Channels__* settings bind to the Reminders.Channels options):
-/// Reminders__PublicBaseUrl, Unsubscribe__Secret and the Twilio auth token inbound SMS webhooks are verified with.
+/// Reminders__PublicBaseUrl and the Twilio auth token inbound SMS webhooks are verified with.
 /// Read and checked once at start-up; every problem names its setting.
 /// </summary>
 public sealed record DeliverySettings
@@ -29,9 +29,6 @@ public sealed record DeliverySettings
     /// <summary>Reminders__PublicBaseUrl: how buyers and Twilio reach this app (unsubscribe links, webhook signatures).</summary>
     public Uri PublicBaseUrl { get; init; } = new(DefaultPublicBaseUrl);
 
-    /// <summary>Key of the unsubscribe link HMAC: Unsubscribe__Secret, or derived from the first admin key.</summary>
-    public required byte[] UnsubscribeKey { get; init; }
-
     public static DeliverySettings Read(IConfiguration configuration)
     {
         var errors = new List<string>();
@@ -39,30 +36,9 @@ public sealed record DeliverySettings
         {
             TwilioAuthToken = Text(configuration.GetSection(TwilioSmsOptions.Section).Get<TwilioSmsOptions>()?.AuthToken),
             PublicBaseUrl = HttpUrl(configuration, "Reminders:PublicBaseUrl", errors) ?? new Uri(DefaultPublicBaseUrl),
-            UnsubscribeKey = UnsubscribeKeyFrom(configuration, errors),
         };
         if (errors.Count > 0) throw new InvalidOperationException("Invalid settings: " + string.Join("; ", errors));
         return settings;
-    }
-
-    private static byte[] UnsubscribeKeyFrom(IConfiguration configuration, List<string> errors)
-    {
-        if (Text(configuration, "Unsubscribe:Secret") is { } secret)
-        {
-            if (secret.Length < 16) errors.Add("Unsubscribe__Secret: must be at least 16 characters.");
-            return System.Text.Encoding.UTF8.GetBytes(secret);
-        }
-        var firstAdminKey = (Text(configuration, "Admin:Keys") ?? "")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .FirstOrDefault();
-        if (firstAdminKey is null)
-        {
-            errors.Add("Unsubscribe__Secret: required when Admin__Keys is empty (the unsubscribe key is otherwise derived from the first admin key).");
-            return [];
-        }
-        // A key of its own, so an unsubscribe token reveals nothing about the admin key.
-        return System.Security.Cryptography.HMACSHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes(firstAdminKey), "reminders/unsubscribe/v1"u8);
     }
 
     internal static string? Text(IConfiguration configuration, string key) => Text(configuration[key]);

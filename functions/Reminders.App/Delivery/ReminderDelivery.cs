@@ -48,7 +48,7 @@ public sealed partial class ReminderDelivery(
         for (var round = 1; ; round++)
         {
             var row = await orders.GetReminderAsync(message.OrderId, message.ReminderId, cancellationToken);
-            switch (DeliveryRecorder.Check(row, message, time.GetUtcNow()))
+            switch (recorder.Check(row, message, time.GetUtcNow()))
             {
                 case RowCheck.Skip skip:
                     LogSkipped(logger, message.OrderId, message.ReminderId, wire, skip.Why);

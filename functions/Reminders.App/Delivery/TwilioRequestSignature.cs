@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Reminders.Core;
 
 namespace Reminders.App.Delivery;
 
@@ -25,7 +26,6 @@ public static class TwilioRequestSignature
     public static bool IsValid(string authToken, string url, IEnumerable<KeyValuePair<string, string>> parameters, string? signature)
     {
         if (string.IsNullOrEmpty(signature)) return false;
-        var expected = Encoding.ASCII.GetBytes(Compute(authToken, url, parameters));
-        return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signature.Trim()));
+        return FixedTime.Equal(Encoding.UTF8.GetBytes(Compute(authToken, url, parameters)), Encoding.UTF8.GetBytes(signature.Trim()));
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using Reminders.Core;
 
 namespace Reminders.App.Delivery;
 
@@ -8,14 +9,15 @@ namespace Reminders.App.Delivery;
 /// Signed one-click unsubscribe links (RFC 8058) for buyer emails:
 /// <c>{Reminders__PublicBaseUrl}/api/unsubscribe?token=...</c> where the token is
 /// <c>base64url(buyer id) "." base64url(HMAC-SHA256(key, "unsubscribe:email:" + buyer id))</c>.
-/// The token names no contact, only the buyer id, and does not expire: an old email's link still works.
+/// The token names no contact, only the buyer id, and does not expire: an old email's link still works, also after
+/// a rotation of Unsubscribe__Secret that keeps the old secret in the list (<see cref="UnsubscribeSecrets"/>).
 /// </summary>
-public sealed class UnsubscribeLinks(DeliverySettings settings)
+public sealed class UnsubscribeLinks(DeliverySettings settings, UnsubscribeSecrets secrets)
 {
     public const string Route = "api/unsubscribe";
 
     public string TokenFor(string buyerId) =>
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(buyerId)) + "." + Base64Url.EncodeToString(Mac(buyerId));
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(buyerId)) + "." + Base64Url.EncodeToString(Mac(secrets.Keys[0], buyerId));
 
     public Uri LinkFor(string buyerId) =>
         new(settings.PublicBaseUrl.AbsoluteUri.TrimEnd('/') + "/" + Route + "?token=" + TokenFor(buyerId));
@@ -37,8 +39,10 @@ public sealed class UnsubscribeLinks(DeliverySettings settings)
         {
             var buyerId = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token.AsSpan(0, dot)));
             var mac = Base64Url.DecodeFromChars(token.AsSpan(dot + 1));
-            if (buyerId.Length == 0 || !CryptographicOperations.FixedTimeEquals(mac, Mac(buyerId))) return null;
-            return buyerId;
+            if (buyerId.Length == 0) return null;
+            var signed = false;
+            foreach (var key in secrets.Keys) signed |= FixedTime.Equal(Mac(key, buyerId), mac);
+            return signed ? buyerId : null;
         }
         catch (FormatException)
         {
@@ -46,6 +50,6 @@ public sealed class UnsubscribeLinks(DeliverySettings settings)
         }
     }
 
-    private byte[] Mac(string buyerId) =>
-        HMACSHA256.HashData(settings.UnsubscribeKey, Encoding.UTF8.GetBytes("unsubscribe:email:" + buyerId));
+    private static byte[] Mac(byte[] key, string buyerId) =>
+        HMACSHA256.HashData(key, Encoding.UTF8.GetBytes("unsubscribe:email:" + buyerId));
 }

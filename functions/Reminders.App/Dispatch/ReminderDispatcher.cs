@@ -25,7 +25,7 @@ public enum DispatchOutcome
 /// Takes a due reminder from the index to a queue: re-reads the order, asks the throttle, and enqueues, defers
 /// or suppresses, writing the decision to the order's timeline. Safe to run twice and side by side: the reminder
 /// row is claimed with If-Match before anything is enqueued, and a claim left by a crashed instance is taken
-/// over only after <see cref="ClaimTimeout"/>.
+/// over only after <see cref="ClaimTimeouts.Enqueuing"/> (Sweeps__ClaimTimeout).
 /// </summary>
 public sealed partial class ReminderDispatcher(
     OrderStore orders,
@@ -34,12 +34,11 @@ public sealed partial class ReminderDispatcher(
     ReminderStorage storage,
     ReminderSettings settings,
     ThrottleSettings throttle,
+    ClaimTimeouts claims,
     TimeProvider time,
     ILogger<ReminderDispatcher> logger,
     ReminderMetrics? metrics = null)
 {
-    public static readonly TimeSpan ClaimTimeout = TimeSpan.FromMinutes(2);
-
     /// <summary>An index entry whose reminder row never appeared (the order's transaction failed) is removed after this.</summary>
     public static readonly TimeSpan StrayEntryAge = TimeSpan.FromMinutes(5);
 
@@ -101,7 +100,7 @@ public sealed partial class ReminderDispatcher(
         }
 
         var claimable = ReminderStatus.IsPending(reminder.Status)
-            || (reminder.Status == ReminderStatus.Enqueuing && reminder.ClaimedAt is { } claimed && now - claimed > ClaimTimeout);
+            || (reminder.Status == ReminderStatus.Enqueuing && reminder.ClaimedAt is { } claimed && now - claimed > claims.Enqueuing);
         if (!claimable)
         {
             // Handled already (or being handled right now by another instance, which removes the entry itself).
@@ -196,7 +195,7 @@ public sealed partial class ReminderDispatcher(
 
         await storage.SendMessageAsync(queue, new ReminderMessage(claim.OrderId, claim.ReminderId, claim.Attempt).ToJson(), cancellationToken);
         // The message is out: record that even when the sweep is being stopped. Left as a claim, the row would be
-        // taken over after ClaimTimeout and the reminder enqueued a second time.
+        // taken over after Sweeps__ClaimTimeout and the reminder enqueued a second time.
         var recordAnyway = CancellationToken.None;
         var enqueued = claim with { Status = ReminderStatus.Enqueued, EnqueuedAt = now };
         var entryOnTimeline = TimelineEntry.ForReminder(now, TimelineTypes.Enqueued, enqueued) with { Channel = channel?.ToWire() ?? "merchant", Detail = queue };

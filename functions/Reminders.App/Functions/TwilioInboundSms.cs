@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 using Reminders.App.Buyers;
 using Reminders.App.Delivery;
@@ -18,6 +19,9 @@ namespace Reminders.App.Functions;
 /// </summary>
 public sealed partial class TwilioInboundSms(DeliverySettings settings, BuyerStore buyers, ILogger<TwilioInboundSms> logger)
 {
+    /// <summary>Twilio's forms are a few KB; the signature is checked only after the body is read, so it is capped first.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
     public const string EmptyTwiml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
 
     private static readonly HashSet<string> StopWords = new(StringComparer.OrdinalIgnoreCase)
@@ -31,7 +35,9 @@ public sealed partial class TwilioInboundSms(DeliverySettings settings, BuyerSto
     [EndpointSummary("Twilio inbound SMS webhook: STOP / START keywords")]
     [Tags("Webhooks")]
     [ProducesResponseType<string>(StatusCodes.Status200OK, "text/xml")]
+    [ProducesProblem(StatusCodes.Status400BadRequest)]
     [ProducesProblem(StatusCodes.Status403Forbidden)]
+    [ProducesProblem(StatusCodes.Status413PayloadTooLarge)]
     [ProducesProblem(StatusCodes.Status415UnsupportedMediaType)]
     public async Task<Results<ContentHttpResult, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/sms/inbound/twilio")] HttpRequest request, CancellationToken cancellationToken)
@@ -40,7 +46,16 @@ public sealed partial class TwilioInboundSms(DeliverySettings settings, BuyerSto
         {
             return Problems.UnsupportedMediaType("Twilio posts application/x-www-form-urlencoded.");
         }
-        var form = await request.ReadFormAsync(cancellationToken);
+        if (await RequestBody.ReadAtMostAsync(request, MaxBodyBytes, cancellationToken) is not { } bytes)
+        {
+            LogRefused(logger, StatusCodes.Status413PayloadTooLarge, $"body over {MaxBodyBytes} bytes");
+            return Problems.TooLarge(MaxBodyBytes);
+        }
+        if (RequestBody.TryParseForm(bytes) is not { } form)
+        {
+            LogRefused(logger, StatusCodes.Status400BadRequest, "form over the field limits");
+            return Problems.BadRequest("body", $"must be a form of at most {FormReader.DefaultValueCountLimit} fields, names of at most {FormReader.DefaultKeyLengthLimit} characters.");
+        }
         var parameters = form.SelectMany(f => f.Value.Select(v => new KeyValuePair<string, string>(f.Key, v ?? ""))).ToList();
         var url = settings.PublicBaseUrl.AbsoluteUri.TrimEnd('/') + request.Path + request.QueryString;
         var signature = request.Headers[TwilioRequestSignature.Header].FirstOrDefault();
@@ -67,6 +82,9 @@ public sealed partial class TwilioInboundSms(DeliverySettings settings, BuyerSto
         }
         return TypedResults.Content(EmptyTwiml, "text/xml; charset=utf-8");
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Twilio inbound SMS refused with {Status}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, int status, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SMS STOP from {MaskedPhone}: the number is opted out of SMS")]
     private static partial void LogOptedOut(ILogger logger, string maskedPhone);

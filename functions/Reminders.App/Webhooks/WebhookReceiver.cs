@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Configuration;
@@ -64,7 +63,7 @@ public sealed partial class WebhookReceiver(
             return Problems.UnsupportedMediaType("The body must be JSON (Content-Type: application/json).");
         }
 
-        var body = await ReadBodyAsync(request, cancellationToken);
+        var body = await RequestBody.ReadAtMostAsync(request, MaxBodyBytes, cancellationToken);
         if (body is null)
         {
             metrics?.WebhookRefused(source, "too_large");
@@ -205,27 +204,6 @@ public sealed partial class WebhookReceiver(
         && media.MediaType.HasValue
         && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || media.MediaType.Value!.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>Reads at most <see cref="MaxBodyBytes"/>; null when the body is longer (never read whole).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(MaxBodyBytes + 1);
-        try
-        {
-            var total = 0;
-            while (total <= MaxBodyBytes)
-            {
-                var read = await request.Body.ReadAsync(buffer.AsMemory(total, MaxBodyBytes + 1 - total), cancellationToken);
-                if (read == 0) return buffer.AsSpan(0, total).ToArray();
-                total += read;
-            }
-            return null;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
 
     private static string Describe(WebhookVerification verification) => verification switch
     {

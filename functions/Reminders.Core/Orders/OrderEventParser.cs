@@ -47,7 +47,7 @@ namespace Reminders.Core.Orders;
 /// control characters; one of <c>insufficient_funds</c>, <c>card_declined</c>, <c>expired_card</c>,
 /// <c>authentication_required</c>, <c>processing_error</c>, or free text.</description></item>
 /// <item><term><c>data.retryUrl</c></term><description><c>payment.failed</c>: optional absolute <c>https</c> URL of at
-/// most 2048 characters.</description></item>
+/// most 2048 characters, without user information (<c>user:password@</c>).</description></item>
 /// </list>
 /// </remarks>
 public static partial class OrderEventParser
@@ -160,7 +160,7 @@ public static partial class OrderEventParser
             retryUrl = ReadString(data, "retryUrl", "data.retryUrl", required: false, errors);
             if (retryUrl is not null && !IsHttpsUrl(retryUrl))
             {
-                errors.Add(new FieldError("data.retryUrl", "must be an absolute https URL of at most 2048 characters."));
+                errors.Add(new FieldError("data.retryUrl", "must be an absolute https URL of at most 2048 characters, without a user name or password."));
             }
         }
 
@@ -355,7 +355,8 @@ public static partial class OrderEventParser
         text.Length <= 2048
         && Uri.TryCreate(text, UriKind.Absolute, out var uri)
         && uri.Scheme == Uri.UriSchemeHttps
-        && !string.IsNullOrEmpty(uri.Host);
+        && !string.IsNullOrEmpty(uri.Host)
+        && uri.UserInfo.Length == 0; // a user name or password would be shown to the buyer in the message
 
     [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$", RegexOptions.CultureInvariant)]
     private static partial Regex PhonePattern();

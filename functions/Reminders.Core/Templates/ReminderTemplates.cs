@@ -100,13 +100,14 @@ public static partial class ReminderTemplates
 
     private static string Encode(string value) => WebUtility.HtmlEncode(value);
 
-    /// <summary>Only absolute http(s) links without spaces or control characters are put in a message.</summary>
+    /// <summary>Only absolute http(s) links without spaces, control characters or user information are put in a message.</summary>
     private static string? SafeLink(string? link)
     {
         if (string.IsNullOrWhiteSpace(link)) return null;
         link = link.Trim();
         if (link.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))) return null;
         return Uri.TryCreate(link, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            && uri.UserInfo.Length == 0
             ? link
             : null;
     }

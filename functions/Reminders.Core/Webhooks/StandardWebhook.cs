@@ -91,7 +91,7 @@ public static class StandardWebhook
             if (!Convert.TryFromBase64String(entry[(comma + 1)..], candidate, out var length)) continue;
             foreach (var mac in expected)
             {
-                if (CryptographicOperations.FixedTimeEquals(mac, candidate[..length])) return WebhookVerification.Valid;
+                if (FixedTime.Equal(mac, candidate[..length])) return WebhookVerification.Valid;
             }
         }
         return WebhookVerification.NoMatchingSignature;

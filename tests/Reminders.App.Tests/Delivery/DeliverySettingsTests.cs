@@ -14,8 +14,8 @@ public sealed class DeliverySettingsTests
 {
     private static IConfiguration Config(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder()
-            .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key.Replace("__", ":", StringComparison.Ordinal), v.Value))
-                .Append(new("Admin:Keys", "admin-key")))
+            .AddInMemoryCollection([new("Admin:Keys", "admin-key"), new("Unsubscribe:Secret", "unsubscribe-secret-for-tests")])
+            .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key.Replace("__", ":", StringComparison.Ordinal), v.Value)))
             .Build();
 
     /// <summary>The delivery services as the app registers them, past the host's start-up validation.</summary>
@@ -136,15 +136,46 @@ public sealed class DeliverySettingsTests
     }
 
     [Fact]
-    public void The_unsubscribe_key_comes_from_its_setting_or_else_from_the_first_admin_key()
+    public void The_unsubscribe_secret_is_required_and_never_derived_from_an_admin_key()
     {
-        var derived = DeliverySettings.Read(Config()).UnsubscribeKey;
-        Assert.Equal(32, derived.Length);
-        Assert.NotEqual(System.Text.Encoding.UTF8.GetBytes("admin-key"), derived);
-        Assert.Equal(System.Text.Encoding.UTF8.GetBytes("a-secret-of-at-least-16"), DeliverySettings.Read(Config(("Unsubscribe__Secret", "a-secret-of-at-least-16"))).UnsubscribeKey);
+        var adminKeysOnly = new ConfigurationBuilder().AddInMemoryCollection([new("Admin:Keys", "admin-key-of-at-least-16")]).Build();
 
-        var none = new ConfigurationBuilder().Build();
-        Assert.Contains("Unsubscribe__Secret", Refused(none));
+        Assert.Contains("Unsubscribe__Secret", Refused(adminKeysOnly));
+    }
+
+    [Fact]
+    public void A_short_unsubscribe_secret_is_refused_naming_the_setting_and_its_position()
+    {
+        var error = Refused(Config(("Unsubscribe__Secret", "a-secret-of-at-least-16 short")));
+
+        Assert.Contains("Unsubscribe__Secret: secret 2 of 2", error);
+    }
+
+    [Fact]
+    public void During_a_rotation_old_links_still_work_and_new_links_are_signed_with_the_first_secret()
+    {
+        var settings = DeliverySettings.Read(Config());
+        UnsubscribeLinks Links(string secrets) => new(settings, UnsubscribeSecrets.Read(Config(("Unsubscribe__Secret", secrets))));
+        var before = Links("old-secret-0123456789");
+        var rotating = Links("new-secret-0123456789 old-secret-0123456789");
+        var after = Links("new-secret-0123456789");
+        var oldToken = before.TokenFor("b-1");
+        var newToken = rotating.TokenFor("b-1");
+
+        Assert.Equal("b-1", rotating.TryReadToken(oldToken));
+        Assert.Equal("b-1", rotating.TryReadToken(newToken));
+        Assert.Equal(after.TokenFor("b-1"), newToken);
+        Assert.Null(after.TryReadToken(oldToken));
+        Assert.Null(before.TryReadToken(newToken));
+    }
+
+    [Fact]
+    public void Links_do_not_depend_on_the_admin_keys()
+    {
+        UnsubscribeLinks Links(string adminKeys) => new(DeliverySettings.Read(Config()), UnsubscribeSecrets.Read(
+            new ConfigurationBuilder().AddInMemoryCollection([new("Admin:Keys", adminKeys), new("Unsubscribe:Secret", "a-secret-of-at-least-16")]).Build()));
+
+        Assert.Equal("b-1", Links("rotated-admin-key").TryReadToken(Links("first-admin-key").TokenFor("b-1")));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Reminders.App.Buyers;
 using Reminders.App.Delivery;
@@ -128,6 +129,19 @@ public sealed class OptOutTests(DeliveryEnvironment environment)
     }
 
     [Fact]
+    public void A_twilio_signature_with_characters_added_or_cut_is_not_valid()
+    {
+        var parameters = new Dictionary<string, string> { ["From"] = "+12349013030", ["Body"] = "STOP" };
+        var signature = TwilioRequestSignature.Compute("12345", "https://example.com/api/sms/inbound/twilio", parameters);
+
+        Assert.True(TwilioRequestSignature.IsValid("12345", "https://example.com/api/sms/inbound/twilio", parameters, signature));
+        foreach (var changed in new[] { signature + "A", signature[..^1], signature[..8] })
+        {
+            Assert.False(TwilioRequestSignature.IsValid("12345", "https://example.com/api/sms/inbound/twilio", parameters, changed));
+        }
+    }
+
+    [Fact]
     public async Task Every_email_carries_a_signed_one_click_unsubscribe_that_opts_the_buyer_out_of_email()
     {
         using var app = new DeliveryApp(environment, new Dictionary<string, string?>
@@ -175,7 +189,9 @@ public sealed class OptOutTests(DeliveryEnvironment environment)
 
         // A forged or damaged token is refused, naming the token.
         var token = System.Web.HttpUtility.ParseQueryString(link.Query)["token"]!;
-        var forged = new UnsubscribeLinks(app.Services.GetRequiredService<DeliverySettings>() with { UnsubscribeKey = new byte[32] }).TokenFor(buyerId);
+        var otherSecret = new ConfigurationBuilder()
+            .AddInMemoryCollection([new("Unsubscribe:Secret", "not-the-unsubscribe-secret")]).Build();
+        var forged = new UnsubscribeLinks(app.Services.GetRequiredService<DeliverySettings>(), UnsubscribeSecrets.Read(otherSecret)).TokenFor(buyerId);
         foreach (var bad in new[] { forged, token[..^2], "", "abc" })
         {
             using var refused = await app.Client.PostAsync($"/api/unsubscribe?token={Uri.EscapeDataString(bad)}", new FormUrlEncodedContent([]));

@@ -157,10 +157,32 @@ public sealed class SendTests(DeliveryEnvironment environment)
 
         // That copy crashed after its claim: once the claim is older than the queue's visibility timeout, a copy sends.
         row = await app.ReminderAsync(orderId, "payment_due.1");
-        Assert.NotNull(await app.Orders.UpdateReminderAsync(row with { ClaimedAt = DateTimeOffset.UtcNow - DeliveryRecorder.SendingClaimTimeout - TimeSpan.FromMinutes(1) }, [], CancellationToken.None));
+        Assert.NotNull(await app.Orders.UpdateReminderAsync(row with { ClaimedAt = DateTimeOffset.UtcNow - ClaimTimeouts.DefaultSending - TimeSpan.FromMinutes(1) }, [], CancellationToken.None));
         await app.RunAsync<SendSms>(message);
         Assert.Single(ProviderStubs.SmsSends(twilio));
         Assert.Equal(ReminderStatus.Sent, (await app.ReminderAsync(orderId, "payment_due.1")).Status);
+    }
+
+    [Fact]
+    public async Task Delivery__ClaimTimeout_sets_how_old_a_sending_claim_must_be_to_be_taken_over()
+    {
+        await using var twilio = await ProviderStubs.TwilioAsync();
+        var settings = new Dictionary<string, string?>(ProviderStubs.TwilioSettings(twilio)) { ["Delivery__ClaimTimeout"] = "00:00:30" };
+        using var app = new DeliveryApp(environment, settings);
+        var orderId = ReminderAppFactory.NewOrderId();
+        await app.CreateOrderAsync(orderId, DeliveryApp.NewBuyerId(), DeliveryApp.NewPhone(), email: null);
+        await app.SweepAsync(Sweep.PaymentDue);
+        var message = await app.MessageForAsync(orderId, "payment_due.1");
+        var row = await app.ReminderAsync(orderId, "payment_due.1");
+        Assert.NotNull(await app.Orders.UpdateReminderAsync(row with { Status = ReminderStatus.Sending, ClaimedAt = DateTimeOffset.UtcNow - TimeSpan.FromSeconds(20) }, [], CancellationToken.None));
+
+        Assert.Equal(DeliveryOutcome.RetryLater, await app.DeliverSmsAsync(message));
+        Assert.Empty(ProviderStubs.SmsSends(twilio));
+
+        row = await app.ReminderAsync(orderId, "payment_due.1");
+        Assert.NotNull(await app.Orders.UpdateReminderAsync(row with { ClaimedAt = DateTimeOffset.UtcNow - TimeSpan.FromSeconds(31) }, [], CancellationToken.None));
+        await app.RunAsync<SendSms>(message);
+        Assert.Single(ProviderStubs.SmsSends(twilio));
     }
 
     [Fact]

@@ -137,13 +137,34 @@ public sealed class SweepConcurrencyTests(PrivateAzurite azurite) : IClassFixtur
         Assert.DoesNotContain(app.Recorder.SentFor(orderId), s => s.Message.ReminderId == "payment_due.1");
         Assert.Contains("payment_due.1", await app.IndexEntriesAsync(orderId));
 
-        app.Time.Advance(ReminderDispatcher.ClaimTimeout + TimeSpan.FromSeconds(1));
+        app.Time.Advance(ClaimTimeouts.DefaultEnqueuing + TimeSpan.FromSeconds(1));
         await app.SweepAsync(Sweep.PaymentDue);
         await app.SweepAsync(Sweep.PaymentDue);
 
         var sent = Assert.Single(app.Recorder.SentFor(orderId), s => s.Message.ReminderId == "payment_due.1");
         Assert.Equal(2, sent.Message.Attempt);
         await AssertEachEnqueuedOnceAsync(app, [orderId], app.Recorder);
+    }
+
+    [Fact]
+    public async Task Sweeps__ClaimTimeout_shortens_the_wait_before_a_crashed_sweeps_claim_is_taken_over()
+    {
+        using var app = new DispatchApp(azurite.ConnectionString, new Dictionary<string, string?>(OneStep) { ["Sweeps__ClaimTimeout"] = "00:00:10" });
+        var orderId = (await CreateDueOrdersAsync(app, 1))[0];
+        var row = await app.ReminderAsync(orderId, "payment_due.1");
+        using (var timeout = DispatchApp.Timeout())
+        {
+            Assert.NotNull(await app.Orders.UpdateReminderAsync(
+                row with { Status = ReminderStatus.Enqueuing, ClaimedAt = app.Time.GetUtcNow(), Attempt = row.Attempt + 1 }, [], timeout.Token));
+        }
+
+        app.Time.Advance(TimeSpan.FromSeconds(9));
+        await app.SweepAsync(Sweep.PaymentDue);
+        Assert.DoesNotContain(app.Recorder.SentFor(orderId), s => s.Message.ReminderId == "payment_due.1");
+
+        app.Time.Advance(TimeSpan.FromSeconds(2));
+        await app.SweepAsync(Sweep.PaymentDue);
+        Assert.Single(app.Recorder.SentFor(orderId), s => s.Message.ReminderId == "payment_due.1");
     }
 
     [Fact]
@@ -173,7 +194,7 @@ public sealed class SweepConcurrencyTests(PrivateAzurite azurite) : IClassFixtur
                 // The instance stopped here; another sweep after the claim timeout finishes its work.
             }
             app.Recorder.AfterResponse = null;
-            app.Time.Advance(ReminderDispatcher.ClaimTimeout + TimeSpan.FromSeconds(1));
+            app.Time.Advance(ClaimTimeouts.DefaultEnqueuing + TimeSpan.FromSeconds(1));
             await app.SweepAsync(Sweep.PaymentDue);
 
             await AssertEachEnqueuedOnceAsync(app, orderIds, app.Recorder, because: $"cancelled after request {cancelAfter}");

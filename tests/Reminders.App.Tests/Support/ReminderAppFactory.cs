@@ -17,6 +17,7 @@ namespace Reminders.App.Tests.Support;
 public class ReminderAppFactory : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key";
+    public const string UnsubscribeSecret = "unsubscribe-secret-for-tests";
     public static readonly string OrdersSecretSetting = "whsec_" + Convert.ToBase64String(Encoding.UTF8.GetBytes("orders-secret-for-tests-0123456789"));
     public static readonly string PaymentsSecretSetting = "whsec_" + Convert.ToBase64String(Encoding.UTF8.GetBytes("payments-secret-for-tests-012345678"));
     public static readonly WebhookSecret OrdersSecret = StandardWebhook.ParseSecrets(OrdersSecretSetting, "test")[0];
@@ -33,6 +34,7 @@ public class ReminderAppFactory : WebApplicationFactory<Program>
             ["Webhooks:Orders:Secret"] = OrdersSecretSetting,
             ["Webhooks:Payments:Secret"] = PaymentsSecretSetting,
             ["Admin:Keys"] = AdminKey,
+            ["Unsubscribe:Secret"] = UnsubscribeSecret,
             // Quiet hours off unless a test turns them on: the clock is real here.
             ["Reminders:QuietHours:Start"] = "00:00",
             ["Reminders:QuietHours:End"] = "00:00",

@@ -6,8 +6,9 @@ using Reminders.App.Tests.Support;
 namespace Reminders.App.Tests.Webhooks;
 
 /// <summary>
-/// The 64 KiB limit on a real Kestrel socket: a chunked upload that would be 16 MiB gets its 413 while the sender is
-/// still sending, so the body is never read (or buffered) whole.
+/// The 64 KiB limits of the anonymous routes (webhooks, Twilio's inbound SMS) on a real Kestrel socket: a chunked
+/// upload that would be 16 MiB gets its 413 while the sender is still sending, so the body is never read (or
+/// buffered) whole.
 /// </summary>
 public sealed class KestrelBodyLimitTests : IDisposable
 {
@@ -19,15 +20,17 @@ public sealed class KestrelBodyLimitTests : IDisposable
         _app.StartServer();
     }
 
-    [Fact]
-    public async Task A_chunked_upload_over_64_KiB_is_answered_413_before_it_is_sent_whole()
+    [Theory]
+    [InlineData("/api/webhooks/orders", "application/json")]
+    [InlineData("/api/sms/inbound/twilio", "application/x-www-form-urlencoded")]
+    public async Task A_chunked_upload_over_64_KiB_is_answered_413_before_it_is_sent_whole(string path, string contentType)
     {
         using var client = _app.CreateClient();
         var port = client.BaseAddress!.Port;
         using var socket = new TcpClient();
         await socket.ConnectAsync(IPAddress.Loopback, port);
         var stream = socket.GetStream();
-        var head = "POST /api/webhooks/orders HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n" +
+        var head = $"POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: {contentType}\r\nTransfer-Encoding: chunked\r\n" +
                    "webhook-id: msg_kestrel\r\nwebhook-timestamp: " + DateTimeOffset.UtcNow.ToUnixTimeSeconds() + "\r\nwebhook-signature: v1,AAAA\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
 

@@ -139,6 +139,8 @@ public sealed class OrderEventParserTests
         { "payment.failed", "data.retryUrl", "\"http://pay.example.com/retry\"", "data.retryUrl" },
         { "payment.failed", "data.retryUrl", "\"/retry/ord_1001\"", "data.retryUrl" },
         { "payment.failed", "data.retryUrl", "\"javascript:alert(1)\"", "data.retryUrl" },
+        { "payment.failed", "data.retryUrl", "\"https://user:pw@pay.example.com/retry\"", "data.retryUrl" },
+        { "payment.failed", "data.retryUrl", "\"https://user@pay.example.com/retry\"", "data.retryUrl" },
         { "payment.failed", "data.orderId", null, "data.orderId" },
         { "refund.requested", "data.refundId", "\"rf 1\"", "data.refundId" },
         { "refund.completed", "data.amount.value", "\"ten\"", "data.amount.value" },

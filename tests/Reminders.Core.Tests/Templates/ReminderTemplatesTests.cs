@@ -159,12 +159,14 @@ public sealed class ReminderTemplatesTests
     [InlineData("data:text/html,hi")]
     [InlineData("/relative/pay")]
     [InlineData("https://shop.example/pay now")]
-    public void Links_that_are_not_absolute_http_are_left_out(string link)
+    [InlineData("https://user:pw@shop.example/pay")]
+    public void Links_that_are_not_absolute_http_without_user_information_are_left_out(string link)
     {
         foreach (var channel in Enum.GetValues<Channel>())
         {
             var message = ReminderTemplates.Render(ReminderKind.PaymentDue, channel, "en", Typical("en") with { Link = link });
             Assert.DoesNotContain(link, message.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain("pw@", message.Text, StringComparison.Ordinal);
             Assert.DoesNotContain("href", message.Html ?? "", StringComparison.Ordinal);
         }
     }

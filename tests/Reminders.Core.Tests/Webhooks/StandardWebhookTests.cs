@@ -82,6 +82,16 @@ public sealed class StandardWebhookTests
         Assert.Equal(WebhookVerification.NoMatchingSignature, VerifyVector(Secrets(VectorSecret), VectorSignature[3..], VectorTime));
     }
 
+    [Fact]
+    public void A_truncated_or_extended_mac_does_not_verify()
+    {
+        var mac = Convert.FromBase64String(VectorSignature[3..]);
+
+        Assert.Equal(WebhookVerification.NoMatchingSignature, VerifyVector(Secrets(VectorSecret), "v1," + Convert.ToBase64String(mac[..16]), VectorTime));
+        Assert.Equal(WebhookVerification.NoMatchingSignature, VerifyVector(Secrets(VectorSecret), "v1," + Convert.ToBase64String([.. mac, 0]), VectorTime));
+        Assert.Equal(WebhookVerification.NoMatchingSignature, VerifyVector(Secrets(VectorSecret), "v1,", VectorTime));
+    }
+
     [Theory]
     [InlineData(-300, WebhookVerification.Valid)]
     [InlineData(-301, WebhookVerification.TimestampTooNew)]
