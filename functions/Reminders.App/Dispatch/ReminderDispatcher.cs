@@ -100,7 +100,7 @@ public sealed partial class ReminderDispatcher(
             return DispatchOutcome.Skipped;
         }
 
-        var claimable = ReminderStatus.IsPending(reminder.Status)
+        var claimable = reminder.Status.IsPending()
             || (reminder.Status == ReminderStatus.Enqueuing && reminder.ClaimedAt is { } claimed && now - claimed > ClaimTimeout);
         if (!claimable)
         {

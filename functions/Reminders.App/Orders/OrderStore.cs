@@ -227,7 +227,7 @@ public sealed class OrderStore(
         }
         var planIds = plan.Select(p => p.ReminderId).ToHashSet(StringComparer.Ordinal);
         var voided = existing
-            .Where(r => ReminderStatus.IsPending(r.Status) && !planIds.Contains(r.ReminderId))
+            .Where(r => r.Status.IsPending() && !planIds.Contains(r.ReminderId))
             .Select(r => r with { Status = ReminderStatus.Voided, Reason = $"order is {order.State.ToWire()}" })
             .ToList();
         return new PlanChanges(planned, voided);
