@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Reminders.Core.Notifications;
 using Reminders.Core.Orders;
+using Reminders.Core.Planning;
 
 namespace Reminders.Core;
 
@@ -31,7 +32,6 @@ public static class WireNames
         [ReminderKind.AutoConfirmDue] = "auto_confirm_due",
     }.ToFrozenDictionary();
 
-    private static readonly FrozenDictionary<string, OrderState> StatesByName = StateNames.ToFrozenDictionary(p => p.Value, p => p.Key);
     private static readonly FrozenDictionary<string, ReminderKind> KindsByName = KindNames.ToFrozenDictionary(p => p.Value, p => p.Key);
 
     public static string ToWire(this OrderState state) => StateNames[state];
@@ -46,8 +46,10 @@ public static class WireNames
         _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, null),
     };
 
-    public static bool TryParseOrderState(string? name, out OrderState state) =>
-        StatesByName.TryGetValue(name ?? "", out state);
+    public static string ToWire(this Audience audience) => audience == Audience.Merchant ? "merchant" : "buyer";
+
+    /// <summary>The audience a stored row names; anything but <c>merchant</c> is the buyer.</summary>
+    public static Audience ParseAudience(string? name) => name == "merchant" ? Audience.Merchant : Audience.Buyer;
 
     public static bool TryParseReminderKind(string? name, out ReminderKind kind) =>
         KindsByName.TryGetValue(name ?? "", out kind);

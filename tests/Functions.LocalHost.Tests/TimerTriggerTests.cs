@@ -4,6 +4,7 @@ using Azure.Storage.Blobs.Specialized;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Reminders.TestSupport;
 
 namespace Functions.LocalHost.Tests;

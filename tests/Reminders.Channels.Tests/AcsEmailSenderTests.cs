@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
 using Reminders.Channels.Acs;
 using Reminders.Channels.Tests.Support;
 using Reminders.TestSupport;

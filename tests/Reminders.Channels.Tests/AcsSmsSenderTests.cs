@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
 using Reminders.Channels.Acs;
 using Reminders.Channels.Tests.Support;
 using Reminders.TestSupport;
@@ -12,7 +13,7 @@ public sealed class AcsSmsSenderTests
     private const string From = "+18005550100";
     private const string Buyer = "+8613800138000";
 
-    private readonly FakeTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 5, 12, 0, 0, TimeSpan.Zero));
     private readonly string _accessKey = AcsSignature.NewAccessKey();
 
     /// <summary>The ACS SMS endpoint: checks path, api-version, HMAC signature and body, answers as the service does.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
 using Reminders.Channels.Tests.Support;
 using Reminders.TestSupport;
 

@@ -101,7 +101,7 @@ public sealed class DashboardQueries(ReminderStorage storage, OrderStore orders,
         {
             var row = await orders.GetReminderAsync(orderId, reminderId, cancellationToken);
             shown.Add(new AttentionEntry(orderId, reminderId, row is null ? KindOf(reminderId) : row.Kind.ToWire(), dueAt, dueAt <= now,
-                row?.Status, row?.Reason, row?.Attempt));
+                row?.Status.ToWire(), row?.Reason, row?.Attempt));
         }
         return new SweepAttention(sweep.ToString(), due.Count, upcoming.Count, capped,
             CountByKind(due), CountByKind(upcoming), shown);

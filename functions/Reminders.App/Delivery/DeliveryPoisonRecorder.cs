@@ -29,9 +29,9 @@ public sealed partial class DeliveryPoisonRecorder(OrderStore orders, TimeProvid
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var row = await orders.GetReminderAsync(reminderMessage.OrderId, reminderMessage.ReminderId, cancellationToken);
-            if (row is null || reminderMessage.Attempt < row.Attempt || ReminderStatus.IsFinal(row.Status))
+            if (row is null || reminderMessage.Attempt < row.Attempt || row.Status.IsFinal())
             {
-                LogIgnored(logger, reminderMessage.OrderId, reminderMessage.ReminderId, poisonQueue, row?.Status ?? "missing");
+                LogIgnored(logger, reminderMessage.OrderId, reminderMessage.ReminderId, poisonQueue, row?.Status.ToWire() ?? "missing");
                 return;
             }
             var now = time.GetUtcNow();

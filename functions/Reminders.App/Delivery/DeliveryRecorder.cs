@@ -61,7 +61,7 @@ public sealed partial class DeliveryRecorder(OrderStore orders, ClaimTimeouts cl
     {
         if (row is null) return new RowCheck.Skip("the reminder row does not exist");
         if (message.Attempt < row.Attempt) return new RowCheck.Skip($"stale copy (attempt {message.Attempt}, the reminder is at {row.Attempt})");
-        if (ReminderStatus.IsFinal(row.Status)) return new RowCheck.Skip($"the reminder is {row.Status} already");
+        if (row.Status.IsFinal()) return new RowCheck.Skip($"the reminder is {row.Status.ToWire()} already");
         // A fallback enqueues the next attempt before it records it; its message may arrive first.
         if (message.Attempt > row.Attempt) return new RowCheck.Proceed(row);
         return row.Status switch
@@ -70,7 +70,7 @@ public sealed partial class DeliveryRecorder(OrderStore orders, ClaimTimeouts cl
             ReminderStatus.Sending when row.ClaimedAt is { } claimed && now - claimed < claims.Sending =>
                 new RowCheck.Wait(claimed + claims.Sending - now + TimeSpan.FromSeconds(1)),
             ReminderStatus.Sending => new RowCheck.Proceed(row),
-            _ => new RowCheck.Skip($"the reminder is {row.Status}, not on a queue"),
+            _ => new RowCheck.Skip($"the reminder is {row.Status.ToWire()}, not on a queue"),
         };
     }
 
@@ -143,7 +143,7 @@ public sealed partial class DeliveryRecorder(OrderStore orders, ClaimTimeouts cl
     public async Task WriteAsync(ReminderRow row, IReadOnlyList<TimelineEntry> timeline, CancellationToken cancellationToken)
     {
         if (await orders.UpdateReminderAsync(row, timeline, cancellationToken) is not null) return;
-        LogClaimLost(logger, row.OrderId, row.ReminderId, row.Status);
+        LogClaimLost(logger, row.OrderId, row.ReminderId, row.Status.ToWire());
         if (timeline.Count > 0) await orders.AddTimelineAsync(row.OrderId, timeline, cancellationToken);
     }
 

@@ -47,54 +47,71 @@ public sealed partial class MerchantAlertDelivery(
         metrics?.QueueLag(QueueNames.MerchantAlerts, queued.InsertedOn, time.GetUtcNow());
         for (var round = 1; ; round++)
         {
-            var row = await orders.GetReminderAsync(message.OrderId, message.ReminderId, cancellationToken);
-            switch (recorder.Check(row, message, time.GetUtcNow()))
-            {
-                case RowCheck.Skip skip:
-                    LogSkipped(logger, message.OrderId, message.ReminderId, skip.Why);
-                    return DeliveryOutcome.Skipped;
-                case RowCheck.Wait wait:
-                    await retry.LaterAsync(QueueNames.MerchantAlerts, message, wait.Delay, "another copy is sending it", cancellationToken);
-                    return DeliveryOutcome.RetryLater;
-            }
-            var reminder = row!;
-            var found = await orders.GetOrderAsync(message.OrderId, cancellationToken);
-            if (found is not { } current || reminder.Audience != Audience.Merchant)
-            {
-                LogSkipped(logger, message.OrderId, message.ReminderId, "no order, or not a merchant alert");
-                return DeliveryOutcome.Skipped;
-            }
-            var order = current.Order;
-            if (!ReminderRelevance.IsStillDue(order, reminder.ReminderId, settings))
-            {
-                if (await recorder.SuppressAsync(reminder, Channel, "order_state", $"the order is {order.State.ToWire()}; the alert no longer applies", cancellationToken))
-                {
-                    return DeliveryOutcome.Suppressed;
-                }
-                continue;
-            }
-
-            var claimed = await recorder.ClaimAsync(reminder, message, channel: null, cancellationToken);
-            if (claimed is null)
-            {
-                if (round < MaxRounds) continue;
-                LogSkipped(logger, message.OrderId, message.ReminderId, "the row kept changing");
-                return DeliveryOutcome.Skipped;
-            }
-
-            List<(string Destination, string Provider, DeliveryResult Result)> results;
-            Dictionary<string, string> delivered;
-            try
-            {
-                (results, delivered) = await SendAsync(order, claimed, cancellationToken);
-            }
-            catch
-            {
-                await recorder.ReleaseAsync(claimed);
-                throw;
-            }
-            return await RecordAsync(message, claimed, results, delivered, cancellationToken);
+            var attempt = await TryClaimAsync(message, round, cancellationToken);
+            if (attempt.Outcome is { } outcome) return outcome;
+            if (attempt.Claim is { } claim) return await SendClaimedAsync(message, claim.Order, claim.Row, cancellationToken);
+            // The row changed under us: read it again.
         }
+    }
+
+    /// <summary>What the row is now and whether the order still calls for the alert, then the claim.</summary>
+    private async Task<ClaimAttempt> TryClaimAsync(ReminderMessage message, int round, CancellationToken cancellationToken)
+    {
+        var row = await orders.GetReminderAsync(message.OrderId, message.ReminderId, cancellationToken);
+        switch (recorder.Check(row, message, time.GetUtcNow()))
+        {
+            case RowCheck.Skip skip:
+                return Skipped(message, skip.Why);
+            case RowCheck.Wait wait:
+                await retry.LaterAsync(QueueNames.MerchantAlerts, message, wait.Delay, "another copy is sending it", cancellationToken);
+                return ClaimAttempt.Done(DeliveryOutcome.RetryLater);
+        }
+        var reminder = row!;
+        var found = await orders.GetOrderAsync(message.OrderId, cancellationToken);
+        if (found is not { Order: var order } || reminder.Audience != Audience.Merchant)
+        {
+            return Skipped(message, "no order, or not a merchant alert");
+        }
+        if (!ReminderRelevance.IsStillDue(order, reminder.ReminderId, settings))
+        {
+            var suppressed = await recorder.SuppressAsync(reminder, Channel, "order_state", $"the order is {order.State.ToWire()}; the alert no longer applies", cancellationToken);
+            return suppressed ? ClaimAttempt.Done(DeliveryOutcome.Suppressed) : ClaimAttempt.Again;
+        }
+
+        var claimed = await recorder.ClaimAsync(reminder, message, channel: null, cancellationToken);
+        if (claimed is not null) return new ClaimAttempt(null, new Claim(order, claimed));
+        return round < MaxRounds ? ClaimAttempt.Again : Skipped(message, "the row kept changing");
+    }
+
+    private ClaimAttempt Skipped(ReminderMessage message, string why)
+    {
+        LogSkipped(logger, message.OrderId, message.ReminderId, why);
+        return ClaimAttempt.Done(DeliveryOutcome.Skipped);
+    }
+
+    private async Task<DeliveryOutcome> SendClaimedAsync(ReminderMessage message, Order order, ReminderRow claimed, CancellationToken cancellationToken)
+    {
+        List<(string Destination, string Provider, DeliveryResult Result)> results;
+        Dictionary<string, string> delivered;
+        try
+        {
+            (results, delivered) = await SendAsync(order, claimed, cancellationToken);
+        }
+        catch
+        {
+            await recorder.ReleaseAsync(claimed);
+            throw;
+        }
+        return await RecordAsync(message, claimed, results, delivered, cancellationToken);
+    }
+
+    private sealed record Claim(Order Order, ReminderRow Row);
+
+    /// <summary>Either the delivery is over (<see cref="Outcome"/>), or the row is claimed, or neither: read it again.</summary>
+    private readonly record struct ClaimAttempt(DeliveryOutcome? Outcome, Claim? Claim)
+    {
+        public static ClaimAttempt Again => default;
+        public static ClaimAttempt Done(DeliveryOutcome outcome) => new(outcome, null);
     }
 
     private async Task<(List<(string, string, DeliveryResult)> Results, Dictionary<string, string> Delivered)> SendAsync(

@@ -44,100 +44,125 @@ public sealed partial class ReminderDelivery(
     {
         var message = DeliveryRecorder.Parse(queued);
         metrics?.QueueLag(ReminderDispatcher.QueueFor(channel), queued.InsertedOn, time.GetUtcNow());
-        var wire = channel.ToWire();
         for (var round = 1; ; round++)
         {
-            var row = await orders.GetReminderAsync(message.OrderId, message.ReminderId, cancellationToken);
-            switch (recorder.Check(row, message, time.GetUtcNow()))
-            {
-                case RowCheck.Skip skip:
-                    LogSkipped(logger, message.OrderId, message.ReminderId, wire, skip.Why);
-                    return DeliveryOutcome.Skipped;
-                case RowCheck.Wait wait:
-                    await retry.LaterAsync(ReminderDispatcher.QueueFor(channel), message, wait.Delay, "another copy is sending it", cancellationToken);
-                    return DeliveryOutcome.RetryLater;
-            }
-            var reminder = row!;
-            var found = await orders.GetOrderAsync(message.OrderId, cancellationToken);
-            if (found is not { } current || reminder.Audience != Audience.Buyer)
-            {
-                LogSkipped(logger, message.OrderId, message.ReminderId, wire, "no order, or not a buyer reminder");
-                return DeliveryOutcome.Skipped;
-            }
-            var order = current.Order;
-
-            if (!ReminderRelevance.IsStillDue(order, reminder.ReminderId, settings))
-            {
-                if (await recorder.SuppressAsync(reminder, wire, "order_state", $"the order is {order.State.ToWire()}; the reminder no longer applies", cancellationToken))
-                {
-                    return DeliveryOutcome.Suppressed;
-                }
-                continue;
-            }
-
-            var buyer = order.Buyer;
-            var contact = buyer is null ? null : BuyerContacts.For(buyer, channel);
-            var profile = buyer is null ? null : await buyers.GetAsync(buyer.Id, cancellationToken);
-            if (profile is not null && await IsOptedOutAsync(profile, channel, contact, cancellationToken))
-            {
-                if (await recorder.SuppressAsync(reminder, wire, ThrottleReasons.OptedOut, $"the buyer opted out of {wire}", cancellationToken))
-                {
-                    return DeliveryOutcome.Suppressed;
-                }
-                continue;
-            }
-
-            var claimed = await recorder.ClaimAsync(reminder, message, channel, cancellationToken);
-            if (claimed is null)
-            {
-                if (round < MaxRounds) continue;
-                LogSkipped(logger, message.OrderId, message.ReminderId, wire, "the row kept changing");
-                return DeliveryOutcome.Skipped;
-            }
-
-            if (buyer is null || contact is null)
-            {
-                return await FallBackAsync(order, claimed, channel, $"no {wire} contact", cancellationToken);
-            }
-            if (profile!.IsBad(channel, contact))
-            {
-                return await FallBackAsync(order, claimed, channel, $"the {wire} contact was marked bad", cancellationToken);
-            }
-
-            DeliveryResult result;
-            string provider;
-            try
-            {
-                (result, provider) = await SendAsync(order, claimed, channel, buyer, contact, cancellationToken);
-            }
-            catch
-            {
-                await recorder.ReleaseAsync(claimed);
-                throw;
-            }
-            metrics?.Delivered(result, provider, wire);
-
-            switch (result)
-            {
-                case DeliveryResult.Sent sent:
-                    await recorder.RecordSentAsync(claimed, wire, provider, sent.ProviderMessageId, cancellationToken);
-                    return DeliveryOutcome.Sent;
-                case DeliveryResult.TransientFailure transient:
-                    var delay = await recorder.RecordTransientAsync(claimed, wire, $"{provider} {transient.Reason}", transient.RetryAfter, message.Retry + 1, cancellationToken);
-                    await retry.LaterAsync(ReminderDispatcher.QueueFor(channel), message, delay, $"{provider} {transient.Reason}", cancellationToken);
-                    return DeliveryOutcome.RetryLater;
-                case DeliveryResult.PermanentFailure permanent:
-                    if (permanent.ContactInvalid)
-                    {
-                        await buyers.MarkContactBadAsync(buyer.Id, channel, contact, cancellationToken);
-                        await badContacts.NoteAsync(buyer.Id, channel, contact, $"{provider}: {permanent.Reason}", cancellationToken);
-                    }
-                    return await FallBackAsync(order, claimed, channel,
-                        $"{provider} {permanent.Reason}" + (permanent.ContactInvalid ? " (contact marked bad)" : ""), cancellationToken);
-                default:
-                    throw new InvalidOperationException("Unknown delivery result.");
-            }
+            var attempt = await TryClaimAsync(channel, message, round, cancellationToken);
+            if (attempt.Outcome is { } outcome) return outcome;
+            if (attempt.Claim is { } claim) return await SendClaimedAsync(claim, channel, message, cancellationToken);
+            // The row changed under us: read it again.
         }
+    }
+
+    /// <summary>What the row is now, whether the reminder still applies and the buyer still wants it, then the claim.</summary>
+    private async Task<ClaimAttempt> TryClaimAsync(Channel channel, ReminderMessage message, int round, CancellationToken cancellationToken)
+    {
+        var wire = channel.ToWire();
+        var row = await orders.GetReminderAsync(message.OrderId, message.ReminderId, cancellationToken);
+        switch (recorder.Check(row, message, time.GetUtcNow()))
+        {
+            case RowCheck.Skip skip:
+                return Skipped(message, wire, skip.Why);
+            case RowCheck.Wait wait:
+                await retry.LaterAsync(ReminderDispatcher.QueueFor(channel), message, wait.Delay, "another copy is sending it", cancellationToken);
+                return ClaimAttempt.Done(DeliveryOutcome.RetryLater);
+        }
+        var reminder = row!;
+        var found = await orders.GetOrderAsync(message.OrderId, cancellationToken);
+        if (found is not { Order: var order } || reminder.Audience != Audience.Buyer)
+        {
+            return Skipped(message, wire, "no order, or not a buyer reminder");
+        }
+
+        if (!ReminderRelevance.IsStillDue(order, reminder.ReminderId, settings))
+        {
+            var suppressed = await recorder.SuppressAsync(reminder, wire, "order_state", $"the order is {order.State.ToWire()}; the reminder no longer applies", cancellationToken);
+            return suppressed ? ClaimAttempt.Done(DeliveryOutcome.Suppressed) : ClaimAttempt.Again;
+        }
+
+        var contact = order.Buyer is { } buyer ? BuyerContacts.For(buyer, channel) : null;
+        var profile = order.Buyer is null ? null : await buyers.GetAsync(order.Buyer.Id, cancellationToken);
+        if (profile is not null && await IsOptedOutAsync(profile, channel, contact, cancellationToken))
+        {
+            var suppressed = await recorder.SuppressAsync(reminder, wire, ThrottleReasons.OptedOut, $"the buyer opted out of {wire}", cancellationToken);
+            return suppressed ? ClaimAttempt.Done(DeliveryOutcome.Suppressed) : ClaimAttempt.Again;
+        }
+
+        var claimed = await recorder.ClaimAsync(reminder, message, channel, cancellationToken);
+        if (claimed is not null) return new ClaimAttempt(null, new Claim(order, claimed, profile, contact));
+        return round < MaxRounds ? ClaimAttempt.Again : Skipped(message, wire, "the row kept changing");
+    }
+
+    private ClaimAttempt Skipped(ReminderMessage message, string wire, string why)
+    {
+        LogSkipped(logger, message.OrderId, message.ReminderId, wire, why);
+        return ClaimAttempt.Done(DeliveryOutcome.Skipped);
+    }
+
+    /// <summary>Sends on the claimed row's channel, or falls back when there is no usable contact on it.</summary>
+    private async Task<DeliveryOutcome> SendClaimedAsync(Claim claim, Channel channel, ReminderMessage message, CancellationToken cancellationToken)
+    {
+        var (order, claimed, profile, contact) = claim;
+        var wire = channel.ToWire();
+        if (order.Buyer is not { } buyer || contact is null)
+        {
+            return await FallBackAsync(order, claimed, channel, $"no {wire} contact", cancellationToken);
+        }
+        if (profile!.IsBad(channel, contact))
+        {
+            return await FallBackAsync(order, claimed, channel, $"the {wire} contact was marked bad", cancellationToken);
+        }
+
+        DeliveryResult result;
+        string provider;
+        try
+        {
+            (result, provider) = await SendAsync(order, claimed, channel, buyer, contact, cancellationToken);
+        }
+        catch
+        {
+            await recorder.ReleaseAsync(claimed);
+            throw;
+        }
+        metrics?.Delivered(result, provider, wire);
+        return await RecordAsync(result, provider, claim, channel, message, cancellationToken);
+    }
+
+    /// <summary>Sent is recorded; a transient failure goes back on the queue; a permanent one falls back.</summary>
+    private async Task<DeliveryOutcome> RecordAsync(
+        DeliveryResult result, string provider, Claim claim, Channel channel, ReminderMessage message, CancellationToken cancellationToken)
+    {
+        var (order, claimed, _, contact) = claim;
+        var wire = channel.ToWire();
+        switch (result)
+        {
+            case DeliveryResult.Sent sent:
+                await recorder.RecordSentAsync(claimed, wire, provider, sent.ProviderMessageId, cancellationToken);
+                return DeliveryOutcome.Sent;
+            case DeliveryResult.TransientFailure transient:
+                var delay = await recorder.RecordTransientAsync(claimed, wire, $"{provider} {transient.Reason}", transient.RetryAfter, message.Retry + 1, cancellationToken);
+                await retry.LaterAsync(ReminderDispatcher.QueueFor(channel), message, delay, $"{provider} {transient.Reason}", cancellationToken);
+                return DeliveryOutcome.RetryLater;
+            case DeliveryResult.PermanentFailure permanent:
+                if (permanent.ContactInvalid)
+                {
+                    await buyers.MarkContactBadAsync(order.Buyer!.Id, channel, contact!, cancellationToken);
+                    await badContacts.NoteAsync(order.Buyer.Id, channel, contact!, $"{provider}: {permanent.Reason}", cancellationToken);
+                }
+                return await FallBackAsync(order, claimed, channel,
+                    $"{provider} {permanent.Reason}" + (permanent.ContactInvalid ? " (contact marked bad)" : ""), cancellationToken);
+            default:
+                throw new InvalidOperationException("Unknown delivery result.");
+        }
+    }
+
+    /// <summary>A claimed row with what sending it needs: the order, the buyer's profile and their contact on the channel.</summary>
+    private sealed record Claim(Order Order, ReminderRow Row, BuyerProfile? Profile, string? Contact);
+
+    /// <summary>Either the delivery is over (<see cref="Outcome"/>), or the row is claimed, or neither: read it again.</summary>
+    private readonly record struct ClaimAttempt(DeliveryOutcome? Outcome, Claim? Claim)
+    {
+        public static ClaimAttempt Again => default;
+        public static ClaimAttempt Done(DeliveryOutcome outcome) => new(outcome, null);
     }
 
     private async Task<bool> IsOptedOutAsync(BuyerProfile profile, Channel channel, string? contact, CancellationToken cancellationToken) =>

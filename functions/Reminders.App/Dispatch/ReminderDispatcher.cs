@@ -98,21 +98,7 @@ public sealed partial class ReminderDispatcher(
             }
             return DispatchOutcome.Skipped;
         }
-
-        var claimable = ReminderStatus.IsPending(reminder.Status)
-            || (reminder.Status == ReminderStatus.Enqueuing && reminder.ClaimedAt is { } claimed && now - claimed > claims.Enqueuing);
-        if (!claimable)
-        {
-            // Handled already (or being handled right now by another instance, which removes the entry itself).
-            if (reminder.Status != ReminderStatus.Enqueuing) await index.RemoveAsync(entry, cancellationToken);
-            return DispatchOutcome.Skipped;
-        }
-        if (reminder.DueAt > now)
-        {
-            // The reminder was re-planned or deferred to a later time; its own entry is in a later bucket.
-            if (reminder.DueAt != entry.DueAt) await index.RemoveAsync(entry, cancellationToken);
-            return DispatchOutcome.Skipped;
-        }
+        if (!await IsDueNowAsync(entry, reminder, now, cancellationToken)) return DispatchOutcome.Skipped;
 
         var found = await orders.GetOrderAsync(entry.OrderId, cancellationToken);
         if (found is not { } current) return DispatchOutcome.Skipped;
@@ -135,7 +121,36 @@ public sealed partial class ReminderDispatcher(
                 ? await DeferAsync(entry, reminder, now.AddMinutes(1), "buyer_unknown", "the buyer's details have not arrived yet", now, cancellationToken)
                 : await SuppressAsync(entry, reminder, ThrottleReasons.NoReachableChannel, "the buyer's details never arrived", now, cancellationToken);
         }
+        return await ThrottleAsync(entry, reminder, order, buyer, now, cancellationToken);
+    }
 
+    /// <summary>
+    /// Whether the reminder is to be acted on now. An index entry that no longer stands for that is removed,
+    /// except while another instance holds the reminder (it removes the entry itself).
+    /// </summary>
+    private async Task<bool> IsDueNowAsync(IndexEntry entry, ReminderRow reminder, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var claimable = reminder.Status.IsPending()
+            || (reminder.Status == ReminderStatus.Enqueuing && reminder.ClaimedAt is { } claimed && now - claimed > claims.Enqueuing);
+        if (!claimable)
+        {
+            // Handled already (or being handled right now by another instance, which removes the entry itself).
+            if (reminder.Status != ReminderStatus.Enqueuing) await index.RemoveAsync(entry, cancellationToken);
+            return false;
+        }
+        if (reminder.DueAt > now)
+        {
+            // The reminder was re-planned or deferred to a later time; its own entry is in a later bucket.
+            if (reminder.DueAt != entry.DueAt) await index.RemoveAsync(entry, cancellationToken);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>The buyer's quiet hours, caps and reachable channels decide: send now, later, or not at all.</summary>
+    private async Task<DispatchOutcome> ThrottleAsync(
+        IndexEntry entry, ReminderRow reminder, Order order, BuyerDetails buyer, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var profile = await buyers.GetAsync(buyer.Id, cancellationToken);
         var siblings = await orders.ReadRemindersAsync(order.OrderId, cancellationToken);
         var decision = ReminderThrottle.Decide(await BuildRequestAsync(reminder, order, buyer, profile, siblings, now, cancellationToken), throttle);

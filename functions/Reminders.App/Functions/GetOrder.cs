@@ -115,7 +115,7 @@ public sealed record ReminderView(
     string? Reason)
 {
     public static ReminderView From(ReminderRow r) => new(
-        r.ReminderId, r.Kind.ToWire(), r.Step, r.Audience == Core.Planning.Audience.Merchant ? "merchant" : "buyer", r.Status, r.PlannedFor, r.DueAt,
+        r.ReminderId, r.Kind.ToWire(), r.Step, r.Audience.ToWire(), r.Status.ToWire(), r.PlannedFor, r.DueAt,
         r.Channel?.ToWire(), r.Attempt, r.EnqueuedAt, r.SentAt, r.ProviderMessageId, r.Reason);
 }
 

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -111,26 +112,53 @@ public sealed class OrderTooLargeException(string orderId)
     public string OrderId { get; } = orderId;
 }
 
-/// <summary>Where a planned reminder stands.</summary>
-public static class ReminderStatus
+/// <summary>Where a planned reminder stands; stored and shown by its wire name (<see cref="ReminderStatuses.ToWire"/>).</summary>
+public enum ReminderStatus
 {
-    public const string Planned = "planned";
-    public const string Deferred = "deferred";
+    Planned,
+    Deferred,
     /// <summary>Claimed by a sweep that is putting it on a queue.</summary>
-    public const string Enqueuing = "enqueuing";
-    public const string Enqueued = "enqueued";
+    Enqueuing,
+    Enqueued,
     /// <summary>Claimed by a sender that is calling the provider.</summary>
-    public const string Sending = "sending";
-    public const string Sent = "sent";
-    public const string Suppressed = "suppressed";
-    public const string Failed = "failed";
-    public const string Voided = "voided";
+    Sending,
+    Sent,
+    Suppressed,
+    Failed,
+    Voided,
+}
+
+public static class ReminderStatuses
+{
+    private static readonly FrozenDictionary<ReminderStatus, string> Names = new Dictionary<ReminderStatus, string>
+    {
+        [ReminderStatus.Planned] = "planned",
+        [ReminderStatus.Deferred] = "deferred",
+        [ReminderStatus.Enqueuing] = "enqueuing",
+        [ReminderStatus.Enqueued] = "enqueued",
+        [ReminderStatus.Sending] = "sending",
+        [ReminderStatus.Sent] = "sent",
+        [ReminderStatus.Suppressed] = "suppressed",
+        [ReminderStatus.Failed] = "failed",
+        [ReminderStatus.Voided] = "voided",
+    }.ToFrozenDictionary();
+
+    private static readonly FrozenDictionary<string, ReminderStatus> ByName = Names.ToFrozenDictionary(p => p.Value, p => p.Key);
+
+    public static string ToWire(this ReminderStatus status) => Names[status];
+
+    /// <summary>The status a stored row names; a row written before statuses were stored is planned.</summary>
+    public static ReminderStatus FromWire(string? name) =>
+        name is null ? ReminderStatus.Planned
+        : ByName.TryGetValue(name, out var status) ? status
+        : throw new InvalidDataException($"'{name}' is not a reminder status.");
 
     /// <summary>A sweep may still act on it.</summary>
-    public static bool IsPending(string status) => status is Planned or Deferred;
+    public static bool IsPending(this ReminderStatus status) => status is ReminderStatus.Planned or ReminderStatus.Deferred;
 
     /// <summary>It will not go out (again), whatever happens to the order.</summary>
-    public static bool IsFinal(string status) => status is Sent or Suppressed or Failed or Voided;
+    public static bool IsFinal(this ReminderStatus status) =>
+        status is ReminderStatus.Sent or ReminderStatus.Suppressed or ReminderStatus.Failed or ReminderStatus.Voided;
 }
 
 /// <summary>One <c>reminder|{id}</c> row.</summary>
@@ -143,7 +171,7 @@ public sealed record ReminderRow(
     bool Transactional,
     DateTimeOffset PlannedFor,
     DateTimeOffset DueAt,
-    string Status)
+    ReminderStatus Status)
 {
     public ETag ETag { get; init; }
     public Channel? Channel { get; init; }
@@ -165,11 +193,11 @@ public sealed record ReminderRow(
         {
             ["Kind"] = Kind.ToWire(),
             ["Step"] = Step,
-            ["Audience"] = Audience == Audience.Merchant ? "merchant" : "buyer",
+            ["Audience"] = Audience.ToWire(),
             ["Transactional"] = Transactional,
             ["PlannedFor"] = PlannedFor,
             ["DueAt"] = DueAt,
-            ["Status"] = Status,
+            ["Status"] = Status.ToWire(),
             ["Attempt"] = Attempt,
             ["Channel"] = Channel?.ToWire(),
             ["ClaimedAt"] = ClaimedAt,
@@ -192,11 +220,11 @@ public sealed record ReminderRow(
             e.RowKey[OrderRows.ReminderPrefix.Length..],
             kind,
             e.GetInt32("Step") ?? 1,
-            e.GetString("Audience") == "merchant" ? Audience.Merchant : Audience.Buyer,
+            WireNames.ParseAudience(e.GetString("Audience")),
             e.GetBoolean("Transactional") ?? false,
             e.GetDateTimeOffset("PlannedFor") ?? default,
             e.GetDateTimeOffset("DueAt") ?? default,
-            e.GetString("Status") ?? ReminderStatus.Planned)
+            ReminderStatuses.FromWire(e.GetString("Status")))
         {
             ETag = e.ETag,
             Channel = channel,

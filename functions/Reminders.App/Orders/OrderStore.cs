@@ -40,19 +40,7 @@ public sealed class OrderStore(
     {
         for (var attempt = 1; ; attempt++)
         {
-            // One query reads what the event needs: whether it was applied before, the order, and its reminders.
-            var eventKey = OrderRows.EventKey(e.EventId);
-            var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {e.OrderId} and (RowKey eq {eventKey} or RowKey eq {OrderRows.OrderKey} or (RowKey ge {OrderRows.ReminderPrefix} and RowKey lt {"reminder}"}))");
-            TableEntity? current = null;
-            var reminders = new List<ReminderRow>();
-            var seen = false;
-            await foreach (var entity in storage.Orders.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-            {
-                if (entity.RowKey == eventKey) seen = true;
-                else if (entity.RowKey == OrderRows.OrderKey) current = entity;
-                else reminders.Add(ReminderRow.FromEntity(entity));
-            }
+            var (seen, current, reminders) = await ReadForEventAsync(e, cancellationToken);
             if (seen) return new ApplyOutcome.AlreadyApplied(e.OrderId);
 
             var before = current is not null ? OrderRows.ToOrder(current) : Order.New(e.OrderId);
@@ -65,36 +53,10 @@ public sealed class OrderStore(
             await Task.WhenAll(changes.Planned.Select(row =>
                 index.AddAsync(new IndexEntry(ReminderIndex.SweepOf(row.Kind), row.OrderId, row.ReminderId, row.DueAt), cancellationToken)));
 
-            var salt = OrderRows.EventKey(e.EventId)[OrderRows.EventPrefix.Length..][..8];
-            var actions = new List<TableTransactionAction>
-            {
-                new(TableTransactionActionType.Add,
-                    OrderRows.EventEntity(e.OrderId, e.EventId, e.Type.ToWire(), e.OccurredAt, now, "applied")),
-                current is not null
-                    ? new(TableTransactionActionType.UpdateReplace, OrderRows.ToEntity(after, now), current.ETag)
-                    : new(TableTransactionActionType.Add, OrderRows.ToEntity(after, now)),
-            };
-            var timeline = new List<TimelineEntry>
-            {
-                new(now, TimelineTypes.EventApplied) { EventType = e.Type.ToWire(), Detail = $"state {before.State.ToWire()} -> {after.State.ToWire()}" },
-            };
-            foreach (var row in changes.Planned)
-            {
-                actions.Add(row.ETag == default
-                    ? new(TableTransactionActionType.Add, row.ToEntity())
-                    : new(TableTransactionActionType.UpdateReplace, row.ToEntity(), row.ETag));
-                timeline.Add(TimelineEntry.ForReminder(now, TimelineTypes.ReminderPlanned, row) with { Until = row.DueAt });
-            }
-            foreach (var row in changes.Voided)
-            {
-                actions.Add(new(TableTransactionActionType.UpdateReplace, row.ToEntity(), row.ETag));
-                timeline.Add(TimelineEntry.ForReminder(now, TimelineTypes.ReminderVoided, row) with { Reason = row.Reason });
-            }
-            actions.AddRange(timeline.Select((t, i) => new TableTransactionAction(TableTransactionActionType.Add, t.ToEntity(e.OrderId, i, salt))));
-
+            var timeline = TimelineOf(e, before, after, changes, now);
             try
             {
-                await storage.Orders.SubmitTransactionAsync(actions, cancellationToken);
+                await storage.Orders.SubmitTransactionAsync(WriteActions(e, current, after, changes, timeline, now), cancellationToken);
                 timelineObserver.NotifySafely(e.OrderId, timeline); // activity log (dashboard); never fails the write
                 return new ApplyOutcome.Applied(after, changes.Planned);
             }
@@ -106,6 +68,52 @@ public sealed class OrderStore(
                 await Task.Delay(TimeSpan.FromMilliseconds(random.Next(5, 20 * attempt)), time, cancellationToken);
             }
         }
+    }
+
+    /// <summary>One query reads what the event needs: whether it was applied before, the order row, and its reminders.</summary>
+    private async Task<(bool Seen, TableEntity? Order, List<ReminderRow> Reminders)> ReadForEventAsync(OrderEvent e, CancellationToken cancellationToken)
+    {
+        var eventKey = OrderRows.EventKey(e.EventId);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {e.OrderId} and (RowKey eq {eventKey} or RowKey eq {OrderRows.OrderKey} or (RowKey ge {OrderRows.ReminderPrefix} and RowKey lt {"reminder}"}))");
+        TableEntity? current = null;
+        var reminders = new List<ReminderRow>();
+        var seen = false;
+        await foreach (var entity in storage.Orders.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (entity.RowKey == eventKey) seen = true;
+            else if (entity.RowKey == OrderRows.OrderKey) current = entity;
+            else reminders.Add(ReminderRow.FromEntity(entity));
+        }
+        return (seen, current, reminders);
+    }
+
+    private static List<TimelineEntry> TimelineOf(OrderEvent e, Order before, Order after, PlanChanges changes, DateTimeOffset now) =>
+    [
+        new(now, TimelineTypes.EventApplied) { EventType = e.Type.ToWire(), Detail = $"state {before.State.ToWire()} -> {after.State.ToWire()}" },
+        .. changes.Planned.Select(row => TimelineEntry.ForReminder(now, TimelineTypes.ReminderPlanned, row) with { Until = row.DueAt }),
+        .. changes.Voided.Select(row => TimelineEntry.ForReminder(now, TimelineTypes.ReminderVoided, row) with { Reason = row.Reason }),
+    ];
+
+    /// <summary>The event row, the order row (guarded by its ETag), the re-planned reminders and the timeline: one transaction.</summary>
+    private static List<TableTransactionAction> WriteActions(
+        OrderEvent e, TableEntity? current, Order after, PlanChanges changes, List<TimelineEntry> timeline, DateTimeOffset now)
+    {
+        var salt = OrderRows.EventKey(e.EventId)[OrderRows.EventPrefix.Length..][..8];
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.Add,
+                OrderRows.EventEntity(e.OrderId, e.EventId, e.Type.ToWire(), e.OccurredAt, now, "applied")),
+            current is not null
+                ? new(TableTransactionActionType.UpdateReplace, OrderRows.ToEntity(after, now), current.ETag)
+                : new(TableTransactionActionType.Add, OrderRows.ToEntity(after, now)),
+        };
+        actions.AddRange(changes.Planned.Select(row => row.ETag == default
+            ? new TableTransactionAction(TableTransactionActionType.Add, row.ToEntity())
+            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row.ToEntity(), row.ETag)));
+        actions.AddRange(changes.Voided.Select(row => new TableTransactionAction(TableTransactionActionType.UpdateReplace, row.ToEntity(), row.ETag)));
+        actions.AddRange(timeline.Select((t, i) => new TableTransactionAction(TableTransactionActionType.Add, t.ToEntity(e.OrderId, i, salt))));
+        return actions;
     }
 
     /// <summary>Records an event of a type this service does not act on, so the sender stops retrying and operators see it.</summary>
@@ -227,7 +235,7 @@ public sealed class OrderStore(
         }
         var planIds = plan.Select(p => p.ReminderId).ToHashSet(StringComparer.Ordinal);
         var voided = existing
-            .Where(r => ReminderStatus.IsPending(r.Status) && !planIds.Contains(r.ReminderId))
+            .Where(r => r.Status.IsPending() && !planIds.Contains(r.ReminderId))
             .Select(r => r with { Status = ReminderStatus.Voided, Reason = $"order is {order.State.ToWire()}" })
             .ToList();
         return new PlanChanges(planned, voided);

@@ -31,7 +31,7 @@ public sealed partial class OutcomePublisher(
         try
         {
             var row = await orders.GetReminderAsync(reminder.OrderId, reminder.ReminderId, cancellationToken);
-            if (row is null || !ReminderStatus.IsFinal(row.Status)) return; // may still go out: a later write tells again
+            if (row is null || !row.Status.IsFinal()) return; // may still go out: a later write tells again
             var order = await orders.GetOrderAsync(reminder.OrderId, cancellationToken);
             if (ReminderOutcome.From(row, order?.Order) is not { } outcome) return;
             await _sender.SendMessageAsync(outcome.ToMessage(), cancellationToken);

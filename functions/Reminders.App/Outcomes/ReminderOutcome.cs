@@ -67,7 +67,7 @@ public sealed record ReminderOutcome(
             merchantId = MerchantId,
             reminderId = ReminderId,
             kind = Kind,
-            audience = Audience == Audience.Merchant ? "merchant" : "buyer",
+            audience = Audience.ToWire(),
             outcome = Outcome,
             channel = Channel,
             attempt = Attempt,

@@ -52,101 +52,97 @@ public sealed partial class WebhookReceiver(
 
     public async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult, ServiceUnavailableProblem>> ReceiveAsync(HttpRequest request, WebhookSource source, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            metrics?.WebhookRefused(source, "too_large");
-            return Problems.TooLarge(MaxBodyBytes);
-        }
+        if (request.ContentLength > MaxBodyBytes) return Refused(source, "too_large", Problems.TooLarge(MaxBodyBytes));
         if (!IsJson(request.ContentType))
-        {
-            metrics?.WebhookRefused(source, "media_type");
-            return Problems.UnsupportedMediaType("The body must be JSON (Content-Type: application/json).");
-        }
+            return Refused(source, "media_type", Problems.UnsupportedMediaType("The body must be JSON (Content-Type: application/json)."));
 
         var body = await RequestBody.ReadAtMostAsync(request, MaxBodyBytes, cancellationToken);
-        if (body is null)
+        if (body is null) return Refused(source, "too_large", Problems.TooLarge(MaxBodyBytes));
+
+        var verification = Verify(request.Headers, source, body);
+        if (verification != WebhookVerification.Valid)
         {
-            metrics?.WebhookRefused(source, "too_large");
-            return Problems.TooLarge(MaxBodyBytes);
+            LogRefused(logger, source, verification);
+            return Refused(source, "signature", Problems.Unauthorized(Describe(verification)));
         }
 
-        var headers = request.Headers;
-        var verification = StandardWebhook.Verify(
+        var webhookId = request.Headers[StandardWebhook.IdHeader].FirstOrDefault();
+        return OrderEventParser.Parse(body, webhookId, source) switch
+        {
+            OrderEventParseResult.Invalid invalid => Refused(source, "invalid", Problems.BadRequest(invalid.Errors)),
+            OrderEventParseResult.Ignored ignored when !InRange(ignored.OccurredAt) =>
+                Refused(source, "invalid", Problems.BadRequest("timestamp", OutOfRangeMessage)),
+            OrderEventParseResult.Accepted accepted when OutOfRange(accepted.Event) is { Count: > 0 } errors =>
+                Refused(source, "invalid", Problems.BadRequest(errors)),
+            OrderEventParseResult.Ignored ignored => await RecordIgnoredAsync(ignored, source, cancellationToken),
+            OrderEventParseResult.Accepted accepted => await ApplyAsync(accepted.Event, source, cancellationToken),
+            _ => throw new InvalidOperationException("Unexpected parse result."),
+        };
+    }
+
+    private WebhookVerification Verify(IHeaderDictionary headers, WebhookSource source, byte[] body) =>
+        StandardWebhook.Verify(
             secrets.For(source),
             headers[StandardWebhook.IdHeader].FirstOrDefault(),
             headers[StandardWebhook.TimestampHeader].FirstOrDefault(),
             headers[StandardWebhook.SignatureHeader].FirstOrDefault(),
             body,
             time.GetUtcNow());
-        if (verification != WebhookVerification.Valid)
+
+    private ProblemHttpResult Refused(WebhookSource source, string reason, ProblemHttpResult problem)
+    {
+        metrics?.WebhookRefused(source, reason);
+        return problem;
+    }
+
+    /// <summary>An event of a type this service does not act on is recorded (so a replay is a duplicate) and acknowledged.</summary>
+    private async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult, ServiceUnavailableProblem>> RecordIgnoredAsync(OrderEventParseResult.Ignored ignored, WebhookSource source, CancellationToken cancellationToken)
+    {
+        using (var deadline = Deadline(cancellationToken))
         {
-            LogRefused(logger, source, verification);
-            metrics?.WebhookRefused(source, "signature");
-            return Problems.Unauthorized(Describe(verification));
+            try
+            {
+                await orders.RecordIgnoredAsync(ignored.EventId, ignored.Type, ignored.OccurredAt, ignored.OrderId, deadline.Token);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                return StoreTimedOut(source);
+            }
         }
+        LogIgnored(logger, ignored.Type, ignored.OrderId);
+        metrics?.WebhookAccepted(source, "ignored");
+        return TypedResults.Ok(WebhookAnswer.Ignored(ignored.OrderId, ignored.Type));
+    }
 
-        var webhookId = headers[StandardWebhook.IdHeader].FirstOrDefault();
-        switch (OrderEventParser.Parse(body, webhookId, source))
+    /// <summary>Stores the event and the reminders it plans; what is due now is dispatched before the answer.</summary>
+    private async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult, ServiceUnavailableProblem>> ApplyAsync(OrderEvent orderEvent, WebhookSource source, CancellationToken cancellationToken)
+    {
+        ApplyOutcome outcome;
+        using (var deadline = Deadline(cancellationToken))
         {
-            case OrderEventParseResult.Invalid invalid:
-                metrics?.WebhookRefused(source, "invalid");
-                return Problems.BadRequest(invalid.Errors);
-
-            case OrderEventParseResult.Ignored ignored when !InRange(ignored.OccurredAt):
-                metrics?.WebhookRefused(source, "invalid");
-                return Problems.BadRequest("timestamp", OutOfRangeMessage);
-
-            case OrderEventParseResult.Accepted accepted when OutOfRange(accepted.Event) is { Count: > 0 } errors:
-                metrics?.WebhookRefused(source, "invalid");
-                return Problems.BadRequest(errors);
-
-            case OrderEventParseResult.Ignored ignored:
-                using (var deadline = Deadline(cancellationToken))
-                {
-                    try
-                    {
-                        await orders.RecordIgnoredAsync(ignored.EventId, ignored.Type, ignored.OccurredAt, ignored.OrderId, deadline.Token);
-                    }
-                    catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-                    {
-                        return StoreTimedOut(source);
-                    }
-                }
-                LogIgnored(logger, ignored.Type, ignored.OrderId);
-                metrics?.WebhookAccepted(source, "ignored");
-                return TypedResults.Ok(WebhookAnswer.Ignored(ignored.OrderId, ignored.Type));
-
-            case OrderEventParseResult.Accepted accepted:
-                ApplyOutcome outcome;
-                using (var deadline = Deadline(cancellationToken))
-                {
-                    try
-                    {
-                        outcome = await orders.ApplyAsync(accepted.Event, settings, deadline.Token);
-                    }
-                    catch (OrderTooLargeException)
-                    {
-                        metrics?.WebhookRefused(source, "invalid");
-                        return Problems.BadRequest("data.orderId", "names an order that holds as many events as it can; this one was not stored.");
-                    }
-                    catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-                    {
-                        return StoreTimedOut(source);
-                    }
-                }
-                if (outcome is ApplyOutcome.Applied applied)
-                {
-                    LogApplied(logger, accepted.Event.Type.ToWire(), accepted.Event.OrderId, applied.Order.State.ToWire());
-                    metrics?.WebhookAccepted(source, "applied");
-                    await DispatchDueNowAsync(applied.Planned, cancellationToken);
-                    return TypedResults.Ok(WebhookAnswer.Applied(applied.Order.OrderId, applied.Order.State.ToWire()));
-                }
-                metrics?.WebhookAccepted(source, "duplicate");
-                return TypedResults.Ok(WebhookAnswer.Duplicate(accepted.Event.OrderId));
-
-            default:
-                throw new InvalidOperationException("Unexpected parse result.");
+            try
+            {
+                outcome = await orders.ApplyAsync(orderEvent, settings, deadline.Token);
+            }
+            catch (OrderTooLargeException)
+            {
+                return Refused(source, "invalid",
+                    Problems.BadRequest("data.orderId", "names an order that holds as many events as it can; this one was not stored."));
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                return StoreTimedOut(source);
+            }
         }
+        if (outcome is ApplyOutcome.Applied applied)
+        {
+            LogApplied(logger, orderEvent.Type.ToWire(), orderEvent.OrderId, applied.Order.State.ToWire());
+            metrics?.WebhookAccepted(source, "applied");
+            await DispatchDueNowAsync(applied.Planned, cancellationToken);
+            return TypedResults.Ok(WebhookAnswer.Applied(applied.Order.OrderId, applied.Order.State.ToWire()));
+        }
+        metrics?.WebhookAccepted(source, "duplicate");
+        return TypedResults.Ok(WebhookAnswer.Duplicate(orderEvent.OrderId));
     }
 
     private CancellationTokenSource Deadline(CancellationToken cancellationToken)

@@ -17,14 +17,6 @@ public sealed class WebhookSecret
 
     internal ReadOnlySpan<byte> Key => _key;
 
-    /// <summary>A secret from raw key bytes (copied).</summary>
-    public static WebhookSecret FromKey(ReadOnlySpan<byte> key)
-    {
-        if (key.Length < MinimumKeyBytes)
-            throw new ArgumentException($"A webhook key needs at least {MinimumKeyBytes} bytes.", nameof(key));
-        return new WebhookSecret(key.ToArray());
-    }
-
     /// <summary>Parses one <c>whsec_&lt;base64&gt;</c> value; on failure, why (without the value).</summary>
     public static bool TryParse(string? text, out WebhookSecret? secret, out string? problem)
     {

@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using Reminders.App.Buyers;
 using Reminders.App.Dispatch;
 using Reminders.App.Hosting;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Reminders.App.Dispatch;
 using Reminders.App.Orders;
 using Reminders.App.Tests.Support;

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Reminders.App.Buyers;
 using Reminders.App.Dispatch;
 using Reminders.App.Observability;

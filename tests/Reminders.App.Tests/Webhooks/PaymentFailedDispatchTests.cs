@@ -37,7 +37,7 @@ public sealed class PaymentFailedDispatchTests : IDisposable
         var order = await WebhookTestKit.GetOrderAsync(_app, orderId);
         var notice = Assert.Single(WebhookTestKit.Reminders(order, "payment_failed"));
         var reminderId = notice.GetProperty("reminderId").GetString()!;
-        Assert.True(notice.GetProperty("status").GetString() == ReminderStatus.Enqueued, $"the notice is {notice}");
+        Assert.True(notice.GetProperty("status").GetString() == ReminderStatus.Enqueued.ToWire(), $"the notice is {notice}");
         Assert.Equal("sms", notice.GetProperty("channel").GetString());
         Assert.Equal(1, notice.GetProperty("attempt").GetInt32());
         var enqueued = Assert.Single(WebhookTestKit.Timeline(order, "enqueued"));
@@ -67,7 +67,7 @@ public sealed class PaymentFailedDispatchTests : IDisposable
 
         var order = await WebhookTestKit.GetOrderAsync(_app, orderId);
         var notice = Assert.Single(WebhookTestKit.Reminders(order, "payment_failed"));
-        Assert.Equal(ReminderStatus.Enqueued, notice.GetProperty("status").GetString());
+        Assert.Equal(ReminderStatus.Enqueued.ToWire(), notice.GetProperty("status").GetString());
         Assert.Equal("push", notice.GetProperty("channel").GetString());
         var push = (await _queues.GetQueueClient(QueueNames.Push).PeekMessagesAsync(32)).Value
             .Select(m => ReminderMessage.TryParse(m.MessageText!))

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Reminders.TestSupport;
 
 namespace Reminders.Channels.Tests.Smtp;

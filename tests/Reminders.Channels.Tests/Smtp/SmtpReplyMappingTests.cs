@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Reminders.Channels.Tests.Support;
 using Reminders.TestSupport;
 

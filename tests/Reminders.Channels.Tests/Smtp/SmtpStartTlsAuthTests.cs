@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Time.Testing;
 using Reminders.Channels.Tests.Support;
 using Reminders.TestSupport;
 

@@ -7,7 +7,7 @@ namespace Reminders.Core.Tests.Orders;
 
 public sealed class OrderApplyTests
 {
-    private static readonly DateTimeOffset T0 = new FakeTimeProvider().GetUtcNow();
+    private static readonly DateTimeOffset T0 = new(2026, 1, 5, 12, 0, 0, TimeSpan.Zero);
 
     // How to reach each state, one event an hour.
     private static readonly Dictionary<OrderState, OrderEventType[]> PathTo = new()

@@ -15,7 +15,7 @@ public sealed class OrderConvergenceTests
 {
     private const int Seeds = 500;
     private const int ArrivalsPerSeed = 6;
-    private static readonly DateTimeOffset T0 = new FakeTimeProvider().GetUtcNow();
+    private static readonly DateTimeOffset T0 = new(2026, 1, 5, 12, 0, 0, TimeSpan.Zero);
 
     public static TheoryData<int> SeedBatches() => new(Enumerable.Range(0, 10));
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Reminders.Core.Notifications;
 using Reminders.Core.Orders;
 using Reminders.Core.Planning;
@@ -10,7 +11,7 @@ namespace Reminders.Core.Tests.Planning;
 
 public sealed class ReminderPlannerTests
 {
-    private static readonly DateTimeOffset T0 = new FakeTimeProvider().GetUtcNow();
+    private static readonly DateTimeOffset T0 = new(2026, 1, 5, 12, 0, 0, TimeSpan.Zero);
     private static readonly ReminderSettings Settings = new();
 
     private static IReadOnlyList<PlannedReminder> Plan(params OrderEvent[] events) =>

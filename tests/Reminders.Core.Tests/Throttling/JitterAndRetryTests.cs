@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Reminders.Core.Throttling;
 using Reminders.TestSupport;
 using static Reminders.Core.Tests.Throttling.ThrottleTestData;
