@@ -1,5 +1,6 @@
-using Microsoft.Extensions.Configuration;
-using Reminders.Channels.Settings;
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using Reminders.App.Hosting;
 using Reminders.Channels.Twilio;
 
 namespace Reminders.App.Delivery;
@@ -14,66 +15,47 @@ public static class ProviderNames
     public const string Fcm = "fcm";
 }
 
+/// <summary>Setting Unsubscribe__Secret: the key of the unsubscribe link HMAC (see <see cref="DeliverySettings.UnsubscribeKey"/>).</summary>
+public sealed class UnsubscribeOptions
+{
+    public const string Section = "Unsubscribe";
+
+    [MinLength(16, ErrorMessage = "must be at least 16 characters.")]
+    public string? Secret { get; set; }
+}
+
 /// <summary>
-/// What delivery needs besides the senders (whose Channels__* settings bind to the Reminders.Channels options):
-/// Reminders__PublicBaseUrl, Unsubscribe__Secret and the Twilio auth token inbound SMS webhooks are verified with.
-/// Read and checked once at start-up; every problem names its setting.
+/// What delivery needs besides the senders, from settings bound and checked at start-up: Reminders__PublicBaseUrl,
+/// the unsubscribe key and the Twilio auth token inbound SMS webhooks are verified with.
 /// </summary>
 public sealed record DeliverySettings
 {
-    public const string DefaultPublicBaseUrl = "http://localhost:7071";
-
     /// <summary>Channels__Sms__Twilio__AuthToken, also used to verify inbound SMS webhooks whatever the SMS provider.</summary>
     public string? TwilioAuthToken { get; init; }
 
     /// <summary>Reminders__PublicBaseUrl: how buyers and Twilio reach this app (unsubscribe links, webhook signatures).</summary>
-    public Uri PublicBaseUrl { get; init; } = new(DefaultPublicBaseUrl);
+    public required Uri PublicBaseUrl { get; init; }
 
     /// <summary>Key of the unsubscribe link HMAC: Unsubscribe__Secret, or derived from the first admin key.</summary>
     public required byte[] UnsubscribeKey { get; init; }
 
-    public static DeliverySettings Read(IConfiguration configuration)
+    public static DeliverySettings From(
+        IOptions<ReminderOptions> reminders, IOptions<UnsubscribeOptions> unsubscribe, IOptions<AdminOptions> admin, TwilioSmsOptions twilio) => new()
     {
-        var errors = new List<string>();
-        var settings = new DeliverySettings
-        {
-            TwilioAuthToken = Text(configuration.GetSection(TwilioSmsOptions.Section).Get<TwilioSmsOptions>()?.AuthToken),
-            PublicBaseUrl = HttpUrl(configuration, "Reminders:PublicBaseUrl", errors) ?? new Uri(DefaultPublicBaseUrl),
-            UnsubscribeKey = UnsubscribeKeyFrom(configuration, errors),
-        };
-        if (errors.Count > 0) throw new InvalidOperationException("Invalid settings: " + string.Join("; ", errors));
-        return settings;
-    }
+        TwilioAuthToken = string.IsNullOrWhiteSpace(twilio.AuthToken) ? null : twilio.AuthToken.Trim(),
+        PublicBaseUrl = reminders.Value.PublicBaseUrl,
+        UnsubscribeKey = UnsubscribeKeyFrom(unsubscribe.Value, admin.Value),
+    };
 
-    private static byte[] UnsubscribeKeyFrom(IConfiguration configuration, List<string> errors)
+    /// <summary>Whether an unsubscribe key can be had: Unsubscribe__Secret is set or Admin__Keys holds a key.</summary>
+    public static bool HasUnsubscribeKey(UnsubscribeOptions unsubscribe, AdminOptions admin) =>
+        !string.IsNullOrWhiteSpace(unsubscribe.Secret) || admin.KeyList.Count > 0;
+
+    private static byte[] UnsubscribeKeyFrom(UnsubscribeOptions unsubscribe, AdminOptions admin)
     {
-        if (Text(configuration, "Unsubscribe:Secret") is { } secret)
-        {
-            if (secret.Length < 16) errors.Add("Unsubscribe__Secret: must be at least 16 characters.");
-            return System.Text.Encoding.UTF8.GetBytes(secret);
-        }
-        var firstAdminKey = (Text(configuration, "Admin:Keys") ?? "")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .FirstOrDefault();
-        if (firstAdminKey is null)
-        {
-            errors.Add("Unsubscribe__Secret: required when Admin__Keys is empty (the unsubscribe key is otherwise derived from the first admin key).");
-            return [];
-        }
+        if (!string.IsNullOrWhiteSpace(unsubscribe.Secret)) return System.Text.Encoding.UTF8.GetBytes(unsubscribe.Secret.Trim());
         // A key of its own, so an unsubscribe token reveals nothing about the admin key.
         return System.Security.Cryptography.HMACSHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes(firstAdminKey), "reminders/unsubscribe/v1"u8);
-    }
-
-    internal static string? Text(IConfiguration configuration, string key) => Text(configuration[key]);
-
-    private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    internal static Uri? HttpUrl(IConfiguration configuration, string key, List<string> errors)
-    {
-        if (Text(configuration, key) is not { } text) return null;
-        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)) return uri;
-        errors.Add($"{SettingsRegistration.SettingName(key)}: must be an absolute http(s) URL.");
-        return null;
+            System.Text.Encoding.UTF8.GetBytes(admin.KeyList[0]), "reminders/unsubscribe/v1"u8);
     }
 }
