@@ -138,10 +138,12 @@ public sealed class DeliverySettingsTests
     [Fact]
     public void The_unsubscribe_key_comes_from_its_setting_or_else_from_the_first_admin_key()
     {
-        var derived = DeliverySettings.Read(Config()).UnsubscribeKey;
+        using var derivedServices = Start(Config());
+        var derived = derivedServices.GetRequiredService<DeliverySettings>().UnsubscribeKey;
         Assert.Equal(32, derived.Length);
         Assert.NotEqual(System.Text.Encoding.UTF8.GetBytes("admin-key"), derived);
-        Assert.Equal(System.Text.Encoding.UTF8.GetBytes("a-secret-of-at-least-16"), DeliverySettings.Read(Config(("Unsubscribe__Secret", "a-secret-of-at-least-16"))).UnsubscribeKey);
+        using var secretServices = Start(Config(("Unsubscribe__Secret", "a-secret-of-at-least-16")));
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes("a-secret-of-at-least-16"), secretServices.GetRequiredService<DeliverySettings>().UnsubscribeKey);
 
         var none = new ConfigurationBuilder().Build();
         Assert.Contains("Unsubscribe__Secret", Refused(none));
@@ -151,27 +153,28 @@ public sealed class DeliverySettingsTests
     public void Merchants_fall_back_to_the_default_merchant_and_bad_merchant_settings_are_named()
     {
         var secret = "whsec_" + Convert.ToBase64String(new byte[24]);
-        var merchants = MerchantDirectory.Read(Config(
+        using var services = Start(Config(
             ("Merchants__Default__AlertEmail", "ops@market.example.com"),
             ("Merchants__Default__Locale", "zh-CN"),
             ("Merchants__m-1__Name", "Acme"),
             ("Merchants__m-1__WebhookUrl", "https://acme.example.com/hooks"),
             ("Merchants__m-1__WebhookSecret", secret)));
+        var merchants = services.GetRequiredService<MerchantDirectory>();
         var acme = merchants.For("m-1");
         Assert.Equal(("Acme", "ops@market.example.com", "zh-CN"), (acme.DisplayName, acme.AlertEmail, acme.Locale));
         Assert.Equal(new Uri("https://acme.example.com/hooks"), acme.Webhook!.Url);
         var other = merchants.For("m-2");
         Assert.Equal(("m-2", "ops@market.example.com"), (other.DisplayName, other.AlertEmail));
         Assert.Null(other.Webhook);
-        Assert.False(MerchantDirectory.Read(Config()).For("m-3").HasAlertDestination);
+        Assert.False(merchants.For("m-3").HasAlertDestination);
 
-        var noSecret = Assert.Throws<InvalidOperationException>(() => MerchantDirectory.Read(Config(("Merchants__m-1__WebhookUrl", "https://acme.example.com/hooks"))));
-        Assert.Contains("Merchants__m-1__WebhookSecret", noSecret.Message);
-        var badSecret = Assert.Throws<InvalidOperationException>(() => MerchantDirectory.Read(Config(
-            ("Merchants__m-1__WebhookUrl", "https://acme.example.com/hooks"), ("Merchants__m-1__WebhookSecret", "not-a-secret"))));
-        Assert.Contains("Merchants__m-1__WebhookSecret", badSecret.Message);
-        Assert.DoesNotContain("not-a-secret", badSecret.Message);
-        var badEmail = Assert.Throws<InvalidOperationException>(() => MerchantDirectory.Read(Config(("Merchants__m-1__AlertEmail", "nobody"))));
-        Assert.Contains("Merchants__m-1__AlertEmail", badEmail.Message);
+        var noSecret = Refused(Config(("Merchants__m-1__WebhookUrl", "https://acme.example.com/hooks")));
+        Assert.Contains("Merchants__m-1__WebhookSecret", noSecret);
+        var badSecret = Refused(Config(
+            ("Merchants__m-1__WebhookUrl", "https://acme.example.com/hooks"), ("Merchants__m-1__WebhookSecret", "not-a-secret")));
+        Assert.Contains("Merchants__m-1__WebhookSecret", badSecret);
+        Assert.DoesNotContain("not-a-secret", badSecret);
+        var badEmail = Refused(Config(("Merchants__m-1__AlertEmail", "nobody")));
+        Assert.Contains("Merchants__m-1__AlertEmail", badEmail);
     }
 }
