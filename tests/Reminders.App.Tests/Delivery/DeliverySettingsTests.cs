@@ -166,7 +166,7 @@ public sealed class DeliverySettingsTests
         var other = merchants.For("m-2");
         Assert.Equal(("m-2", "ops@market.example.com"), (other.DisplayName, other.AlertEmail));
         Assert.Null(other.Webhook);
-        Assert.False(merchants.For("m-3").HasAlertDestination);
+        using (var none = Start(Config())) Assert.False(none.GetRequiredService<MerchantDirectory>().For("m-3").HasAlertDestination);
 
         var noSecret = Refused(Config(("Merchants__m-1__WebhookUrl", "https://acme.example.com/hooks")));
         Assert.Contains("Merchants__m-1__WebhookSecret", noSecret);

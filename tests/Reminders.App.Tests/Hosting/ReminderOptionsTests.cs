@@ -30,14 +30,14 @@ public sealed class ReminderOptionsTests
     {
         var options = Bind();
 
-        Assert.Equal(new ReminderSettings(), options.ToReminderSettings() with
-        {
-            Channels = new ReminderSettings().Channels,
-            PaymentDueSteps = new ReminderSettings().PaymentDueSteps,
-            ConfirmReceiptSteps = new ReminderSettings().ConfirmReceiptSteps,
-            PayLaterSteps = new ReminderSettings().PayLaterSteps,
-        });
-        Assert.Equal(new ReminderSettings().PayLaterSteps, options.ToReminderSettings().PayLaterSteps);
+        var defaults = new ReminderSettings();
+        var settings = options.ToReminderSettings();
+        Assert.Equal(defaults.PaymentDueSteps, settings.PaymentDueSteps);
+        Assert.Equal(defaults.ConfirmReceiptSteps, settings.ConfirmReceiptSteps);
+        Assert.Equal(defaults.PayLaterSteps, settings.PayLaterSteps);
+        Assert.Equal(defaults.Channels, settings.Channels);
+        Assert.Equal(defaults with { PayLaterSteps = [], PaymentDueSteps = [], ConfirmReceiptSteps = [], Channels = [] },
+            settings with { PayLaterSteps = [], PaymentDueSteps = [], ConfirmReceiptSteps = [], Channels = [] });
         Assert.Equal(TimeSpan.FromMinutes(10), options.ToThrottleSettings().MaxJitter);
         Assert.Equal(new Uri("http://localhost:7071"), options.PublicBaseUrl);
     }

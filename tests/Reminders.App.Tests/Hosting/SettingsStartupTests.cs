@@ -50,9 +50,11 @@ public sealed class SettingsStartupTests
     [InlineData("Channels__Sms__Provider", "fax")]
     public async Task A_bad_value_stops_the_app_naming_the_setting(string setting, string value)
     {
-        await using var app = Build((setting, value));
-
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var app = Build((setting, value)); // the channel providers are read while registering
+            await app.StartAsync();
+        });
 
         Assert.True(error is OptionsValidationException or AggregateException, error.ToString());
         Assert.Contains(setting, error.Message, StringComparison.Ordinal);
