@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using System.IO.Compression;
+using Azure.Monitor.OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -47,11 +48,13 @@ public sealed class TelemetryExportTests : IAsyncLifetime
     }
 
     /// <summary>The services as the app registers them, with <paramref name="settings"/> as its configuration.</summary>
-    private static ServiceProvider Services(Dictionary<string, string?> settings)
+    private static ServiceProvider Services(Dictionary<string, string?> settings, Action<IServiceCollection>? alsoRegister = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
-        return services.AddReminderObservability(configuration).BuildServiceProvider();
+        services.AddReminderObservability(configuration);
+        alsoRegister?.Invoke(services);
+        return services.BuildServiceProvider();
     }
 
     private static bool Holds(byte[] body, string text) => Encoding.UTF8.GetString(body).Contains(text, StringComparison.Ordinal);
@@ -91,7 +94,13 @@ public sealed class TelemetryExportTests : IAsyncLifetime
         await using var provider = Services(new()
         {
             ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = $"InstrumentationKey={Guid.Empty};IngestionEndpoint={_endpoint}/",
-        });
+        }, services => services.Configure<AzureMonitorExporterOptions>(options =>
+        {
+            // Every span sampled: the exporter's default rate-limited sampler would share its budget with the HTTP
+            // spans of the other tests running in this process.
+            options.TracesPerSecond = null;
+            options.SamplingRatio = 1F;
+        }));
         Assert.NotNull(provider.GetService<LoggerProvider>()); // logs go to Application Insights too
         var spanName = Emit(provider);
 
