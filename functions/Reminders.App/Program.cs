@@ -1,7 +1,10 @@
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Reminders.App;
 using Reminders.App.Hosting;
+using Reminders.App.Observability;
 
 if (ReminderApp.StartedByFunctionsHost(args))
 {
@@ -11,6 +14,11 @@ if (ReminderApp.StartedByFunctionsHost(args))
     builder.UseMiddleware<SecurityHeadersMiddleware>();
     builder.UseMiddleware<HttpProblemMiddleware>();
     builder.Services.AddReminders(builder.Configuration);
+    if (ObservabilityRegistration.Exports(builder.Configuration))
+    {
+        // The worker's invocation spans and resource attributes, joined to the host's traces.
+        builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
+    }
     builder.Build().Run();
 }
 else

@@ -2,6 +2,7 @@ using Functions.LocalHost;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Reminders.App.Buyers;
 using Reminders.App.Delivery;
 using Reminders.App.Dashboard;
@@ -12,6 +13,7 @@ using Reminders.App.Orders;
 using Reminders.App.Outcomes;
 using Reminders.App.Storage;
 using Reminders.App.Webhooks;
+using Reminders.Channels.Settings;
 
 namespace Reminders.App;
 
@@ -30,7 +32,7 @@ public static class ReminderApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddLocalFunctionsHost(typeof(ReminderApp).Assembly,
-            keys => keys.Keys = builder.Configuration.GetSection("Admin").Get<AdminOptions>()?.KeyList ?? []);
+            keys => keys.Keys = SettingsRegistration.Get<AdminOptions>(builder.Configuration, AdminOptions.Section).KeyList);
         builder.Services.AddReminders(builder.Configuration);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ExceptionProblemHandler>();
@@ -48,13 +50,13 @@ public static class ReminderApp
         configuration.AddSettingDefaults();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(Random.Shared); // the one source of jitter (thread-safe)
-        services.AddOptions<AdminOptions>().Bind(configuration.GetSection("Admin"));
         services.AddStorageClients(configuration);
 
-        var reminderSettings = DomainSettings.ReadReminderSettings(configuration);
-        services.AddSingleton(reminderSettings);
-        services.AddSingleton(DomainSettings.ToThrottleSettings(reminderSettings, configuration));
-        services.AddSingleton(new WebhookSecrets(configuration));
+        // Reminders__* bind to ReminderOptions (registered with delivery, which reads them too); Core gets its own settings.
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ReminderOptions>>().Value.ToReminderSettings());
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ReminderOptions>>().Value.ToThrottleSettings());
+        services.AddSettings<WebhookOptions>(configuration, WebhookOptions.Section);
+        services.AddSingleton<WebhookSecrets>();
         services.AddSingleton(ClaimTimeouts.Read(configuration));
         services.AddSingleton<ReminderStorage>();
         services.AddHostedService<StorageSetup>();
@@ -63,7 +65,6 @@ public static class ReminderApp
         services.AddSingleton<BuyerStore>();
         services.AddSingleton<ReminderDispatcher>();
         services.AddSingleton<WebhookReceiver>();
-        _ = WebhookReceiver.ReadTimeout(configuration[WebhookReceiver.StoreTimeoutSetting]); // a bad Webhooks__StoreTimeout stops start-up
         services.AddDelivery(configuration);
         services.AddReminderObservability(configuration);
         services.AddDashboard(configuration);

@@ -1,8 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Microsoft.Extensions.Configuration;
-using Reminders.App.Hosting;
 using Reminders.App.Orders;
 using Reminders.Core;
 using Reminders.Core.Orders;
@@ -19,7 +17,7 @@ namespace Reminders.Benchmarks;
 public sealed class OrderFixture
 {
     /// <summary>The default Reminders__* settings (payment due steps 30 min, 6 h, 22 h; window 1 day).</summary>
-    public ReminderSettings Settings { get; } = DomainSettings.ReadReminderSettings(new ConfigurationBuilder().Build());
+    public ReminderSettings Settings { get; } = new();
 
     /// <summary>An order.created body as an order system sends it; each buyer has a phone and an email.</summary>
     public static string OrderCreatedBody(string orderId, string buyerId, DateTimeOffset createdAt) => JsonSerializer.Serialize(new

@@ -1,24 +1,21 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Reminders.Channels.Settings;
 using Reminders.App.Observability;
 
 namespace Reminders.App.Dashboard;
 
 /// <summary>Setting <c>Dashboard__ActivityFlushInterval</c>: how often counted timeline activity is written (default 5 s).</summary>
-public sealed record DashboardSettings(TimeSpan ActivityFlushInterval)
+public sealed class DashboardOptions
 {
-    public static DashboardSettings Read(IConfiguration configuration)
-    {
-        var text = configuration["Dashboard:ActivityFlushInterval"];
-        if (string.IsNullOrWhiteSpace(text)) return new DashboardSettings(TimeSpan.FromSeconds(5));
-        if (!TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var interval) || interval <= TimeSpan.Zero)
-        {
-            throw new InvalidOperationException($"Setting Dashboard__ActivityFlushInterval must be a positive TimeSpan such as 00:00:05, not '{text}'.");
-        }
-        return new DashboardSettings(interval);
-    }
+    public const string Section = "Dashboard";
+
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "must be a positive TimeSpan such as 00:00:05, at most a day.")]
+    public TimeSpan ActivityFlushInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 public static class DashboardRegistration
@@ -26,7 +23,7 @@ public static class DashboardRegistration
     /// <summary>The activity log (as the timeline observer), its flusher, and the dashboard's queries.</summary>
     public static IServiceCollection AddDashboard(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(DashboardSettings.Read(configuration));
+        services.AddSettings<DashboardOptions>(configuration, DashboardOptions.Section);
         services.AddSingleton<ActivityLog>();
         services.AddSingleton<ITimelineObserver>(sp => sp.GetRequiredService<ActivityLog>());
         services.AddSingleton<DashboardQueries>();
@@ -36,8 +33,8 @@ public static class DashboardRegistration
     }
 }
 
-/// <summary>Flushes the activity log every <see cref="DashboardSettings.ActivityFlushInterval"/> and once more at shutdown.</summary>
-public sealed partial class ActivityLogFlusher(ActivityLog log, DashboardSettings settings, TimeProvider time, ILogger<ActivityLogFlusher> logger) : BackgroundService
+/// <summary>Flushes the activity log every <see cref="DashboardOptions.ActivityFlushInterval"/> and once more at shutdown.</summary>
+public sealed partial class ActivityLogFlusher(ActivityLog log, IOptions<DashboardOptions> options, TimeProvider time, ILogger<ActivityLogFlusher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -45,7 +42,7 @@ public sealed partial class ActivityLogFlusher(ActivityLog log, DashboardSetting
         {
             try
             {
-                await Task.Delay(settings.ActivityFlushInterval, time, stoppingToken);
+                await Task.Delay(options.Value.ActivityFlushInterval, time, stoppingToken);
                 await log.FlushAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

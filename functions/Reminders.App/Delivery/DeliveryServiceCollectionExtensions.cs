@@ -1,9 +1,12 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Reminders.App.Functions;
 using Reminders.App.Hosting;
 using Reminders.Channels;
+using Reminders.Channels.Settings;
+using Reminders.Channels.Twilio;
 
 namespace Reminders.App.Delivery;
 
@@ -11,14 +14,21 @@ public static class DeliveryServiceCollectionExtensions
 {
     /// <summary>
     /// The senders (Reminders.Channels: one provider per channel, the local outbox unless Channels__{Channel}__Provider
-    /// says otherwise, settings validated at start-up), merchant alerts, unsubscribe links and the poison hook. The
+    /// says otherwise, settings validated at start-up), merchant alerts, unsubscribe links and the poison hook, with the settings they read
+    /// (Admin__Keys, Reminders__*, Unsubscribe__Secret, Merchants__*, Delivery__MaxRetries), bound and validated at start-up. The
     /// queue functions are registered too, so they resolve with or without the trigger host.
     /// </summary>
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(DeliverySettings.Read(configuration));
+        services.AddSettings<AdminOptions>(configuration, AdminOptions.Section);
+        services.AddSettings<ReminderOptions>(configuration, ReminderOptions.Section);
         services.AddSingleton(UnsubscribeSecrets.Read(configuration));
-        services.AddSingleton(MerchantDirectory.Read(configuration));
+        services.AddSettings<MerchantsOptions>(configuration, MerchantsOptions.Section);
+        services.AddSettings<DeliveryOptions>(configuration, DeliveryOptions.Section);
+        // The Twilio auth token verifies inbound SMS whatever the SMS provider; its options are validated only when Twilio sends.
+        var twilio = SettingsRegistration.Get<TwilioSmsOptions>(configuration, TwilioSmsOptions.Section);
+        services.AddSingleton(sp => DeliverySettings.From(sp.GetRequiredService<IOptions<ReminderOptions>>(), twilio));
+        services.AddSingleton<MerchantDirectory>();
         services.AddChannels(configuration);
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<UnsubscribeLinks>();

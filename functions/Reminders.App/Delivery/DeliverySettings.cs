@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Configuration;
-using Reminders.Channels.Settings;
+using Microsoft.Extensions.Options;
+using Reminders.App.Hosting;
 using Reminders.Channels.Twilio;
 
 namespace Reminders.App.Delivery;
@@ -15,41 +15,20 @@ public static class ProviderNames
 }
 
 /// <summary>
-/// What delivery needs besides the senders (whose Channels__* settings bind to the Reminders.Channels options):
-/// Reminders__PublicBaseUrl and the Twilio auth token inbound SMS webhooks are verified with.
-/// Read and checked once at start-up; every problem names its setting.
+/// What delivery needs besides the senders, from settings bound and checked at start-up: Reminders__PublicBaseUrl
+/// and the Twilio auth token inbound SMS webhooks are verified with. (The unsubscribe keys are UnsubscribeSecrets.)
 /// </summary>
 public sealed record DeliverySettings
 {
-    public const string DefaultPublicBaseUrl = "http://localhost:7071";
-
     /// <summary>Channels__Sms__Twilio__AuthToken, also used to verify inbound SMS webhooks whatever the SMS provider.</summary>
     public string? TwilioAuthToken { get; init; }
 
     /// <summary>Reminders__PublicBaseUrl: how buyers and Twilio reach this app (unsubscribe links, webhook signatures).</summary>
-    public Uri PublicBaseUrl { get; init; } = new(DefaultPublicBaseUrl);
+    public required Uri PublicBaseUrl { get; init; }
 
-    public static DeliverySettings Read(IConfiguration configuration)
+    public static DeliverySettings From(IOptions<ReminderOptions> reminders, TwilioSmsOptions twilio) => new()
     {
-        var errors = new List<string>();
-        var settings = new DeliverySettings
-        {
-            TwilioAuthToken = Text(configuration.GetSection(TwilioSmsOptions.Section).Get<TwilioSmsOptions>()?.AuthToken),
-            PublicBaseUrl = HttpUrl(configuration, "Reminders:PublicBaseUrl", errors) ?? new Uri(DefaultPublicBaseUrl),
-        };
-        if (errors.Count > 0) throw new InvalidOperationException("Invalid settings: " + string.Join("; ", errors));
-        return settings;
-    }
-
-    internal static string? Text(IConfiguration configuration, string key) => Text(configuration[key]);
-
-    private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    internal static Uri? HttpUrl(IConfiguration configuration, string key, List<string> errors)
-    {
-        if (Text(configuration, key) is not { } text) return null;
-        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)) return uri;
-        errors.Add($"{SettingsRegistration.SettingName(key)}: must be an absolute http(s) URL.");
-        return null;
-    }
+        TwilioAuthToken = string.IsNullOrWhiteSpace(twilio.AuthToken) ? null : twilio.AuthToken.Trim(),
+        PublicBaseUrl = reminders.Value.PublicBaseUrl,
+    };
 }

@@ -1,4 +1,6 @@
-using Microsoft.Extensions.Configuration;
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using Reminders.Channels.Settings;
 using Reminders.Core.Webhooks;
 
 namespace Reminders.App.Delivery;
@@ -31,10 +33,69 @@ public sealed record MerchantProfile(string? MerchantId)
 }
 
 /// <summary>
-/// Merchant settings: Merchants__{merchantId}__Name, __Locale, __AlertEmail, __WebhookUrl, __WebhookSecret
-/// (whsec_..., several separated by spaces) and __LinkTemplate, each falling back to Merchants__Default__*
-/// (the webhook URL and its secret fall back together). Checked at start-up.
+/// Settings Merchants__{merchantId}__Name, __Locale, __AlertEmail, __WebhookUrl, __WebhookSecret (whsec_..., several
+/// separated by spaces) and __LinkTemplate; Merchants__Default__* is the fallback (see <see cref="MerchantDirectory"/>).
 /// </summary>
+public sealed class MerchantsOptions() : Dictionary<string, MerchantOptions>(StringComparer.OrdinalIgnoreCase), IValidatableObject
+{
+    public const string Section = "Merchants";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        this.SelectMany(merchant => merchant.Value.Problems(merchant.Key));
+}
+
+/// <summary>One merchant's settings, as written.</summary>
+public sealed class MerchantOptions
+{
+    public string? Name { get; set; }
+
+    public string? Locale { get; set; }
+
+    public string? AlertEmail { get; set; }
+
+    public Uri? WebhookUrl { get; set; }
+
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>An http(s) URL with <c>{orderId}</c> where the buyer sees (and pays) the order.</summary>
+    public string? LinkTemplate { get; set; }
+
+    internal IEnumerable<ValidationResult> Problems(string merchantKey)
+    {
+        ValidationResult Problem(string setting, string message) => new(message, [$"{merchantKey}:{setting}"]);
+        if (Text(AlertEmail) is { } email && !System.Net.Mail.MailAddress.TryCreate(email, out _))
+            yield return Problem(nameof(AlertEmail), "not an email address.");
+        if (WebhookUrl is not null && !new HttpUrlAttribute().IsValid(WebhookUrl))
+            yield return Problem(nameof(WebhookUrl), "must be an absolute http(s) URL.");
+        var prefix = $"Merchants__{merchantKey}__";
+        if (WebhookUrl is not null && Text(WebhookSecret) is null)
+            yield return Problem(nameof(WebhookSecret), $"required with {prefix}WebhookUrl.");
+        if (WebhookUrl is null && Text(WebhookSecret) is not null)
+            yield return Problem(nameof(WebhookUrl), $"required with {prefix}WebhookSecret.");
+        if (Text(WebhookSecret) is { } secret && !StandardWebhook.TryParseSecrets(secret, prefix + nameof(WebhookSecret), out _, out var error))
+            yield return new(error); // names the setting, never the secret
+        if (Text(LinkTemplate) is { } link && !IsHttpUrl(link.Replace("{orderId}", "x", StringComparison.Ordinal)))
+            yield return Problem(nameof(LinkTemplate), "must be an absolute http(s) URL, with {orderId} where the order id goes.");
+    }
+
+    internal MerchantProfile ToProfile(string merchantKey) => new(merchantKey)
+    {
+        Name = Text(Name),
+        Locale = Text(Locale),
+        AlertEmail = Text(AlertEmail),
+        Webhook = WebhookUrl is not null && Text(WebhookSecret) is { } secret
+            ? new MerchantWebhook(WebhookUrl, StandardWebhook.ParseSecrets(secret, $"Merchants__{merchantKey}__WebhookSecret"))
+            : null,
+        LinkTemplate = Text(LinkTemplate),
+    };
+
+    private static bool IsHttpUrl(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && new HttpUrlAttribute().IsValid(uri);
+
+    private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
+
+/// <summary>Each merchant's profile, completed from Merchants__Default__* (the webhook URL and its secret fall back together).</summary>
 public sealed class MerchantDirectory
 {
     public const string DefaultKey = "Default";
@@ -42,24 +103,11 @@ public sealed class MerchantDirectory
     private readonly Dictionary<string, MerchantProfile> _merchants;
     private readonly MerchantProfile _default;
 
-    private MerchantDirectory(Dictionary<string, MerchantProfile> merchants, MerchantProfile fallback)
+    public MerchantDirectory(IOptions<MerchantsOptions> options)
     {
-        _merchants = merchants;
-        _default = fallback;
-    }
-
-    public static MerchantDirectory Read(IConfiguration configuration)
-    {
-        var errors = new List<string>();
-        var merchants = new Dictionary<string, MerchantProfile>(StringComparer.OrdinalIgnoreCase);
-        foreach (var section in configuration.GetSection("Merchants").GetChildren())
-        {
-            merchants[section.Key] = ReadOne(configuration, section.Key, errors);
-        }
-        if (errors.Count > 0) throw new InvalidOperationException("Invalid settings: " + string.Join("; ", errors));
-        var fallback = merchants.GetValueOrDefault(DefaultKey) ?? new MerchantProfile((string?)null);
-        merchants.Remove(DefaultKey);
-        return new MerchantDirectory(merchants, fallback);
+        _merchants = options.Value.Where(m => !string.Equals(m.Key, DefaultKey, StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(m => m.Key, m => m.Value.ToProfile(m.Key), StringComparer.OrdinalIgnoreCase);
+        _default = options.Value.GetValueOrDefault(DefaultKey)?.ToProfile(DefaultKey) ?? new MerchantProfile((string?)null);
     }
 
     /// <summary>The merchant's own settings, completed from the defaults.</summary>
@@ -73,49 +121,6 @@ public sealed class MerchantDirectory
             AlertEmail = own?.AlertEmail ?? _default.AlertEmail,
             Webhook = own?.Webhook ?? _default.Webhook,
             LinkTemplate = own?.LinkTemplate ?? _default.LinkTemplate,
-        };
-    }
-
-    private static MerchantProfile ReadOne(IConfiguration configuration, string merchantKey, List<string> errors)
-    {
-        var prefix = $"Merchants__{merchantKey}__";
-        string Key(string name) => $"Merchants:{merchantKey}:{name}";
-        string? Text(string name) => DeliverySettings.Text(configuration, Key(name));
-
-        var alertEmail = Text("AlertEmail");
-        if (alertEmail is not null && !System.Net.Mail.MailAddress.TryCreate(alertEmail, out _))
-        {
-            errors.Add($"{prefix}AlertEmail: not an email address.");
-        }
-
-        MerchantWebhook? webhook = null;
-        var url = DeliverySettings.HttpUrl(configuration, Key("WebhookUrl"), errors);
-        var secretText = Text("WebhookSecret");
-        if (url is not null)
-        {
-            if (secretText is null) errors.Add($"{prefix}WebhookSecret: required with {prefix}WebhookUrl.");
-            else if (!StandardWebhook.TryParseSecrets(secretText, prefix + "WebhookSecret", out var secrets, out var error)) errors.Add(error!);
-            else webhook = new MerchantWebhook(url, secrets);
-        }
-        else if (secretText is not null)
-        {
-            errors.Add($"{prefix}WebhookUrl: required with {prefix}WebhookSecret.");
-        }
-
-        var link = Text("LinkTemplate");
-        if (link is not null && !(Uri.TryCreate(link.Replace("{orderId}", "x", StringComparison.Ordinal), UriKind.Absolute, out var linkUri)
-                                  && (linkUri.Scheme == Uri.UriSchemeHttp || linkUri.Scheme == Uri.UriSchemeHttps)))
-        {
-            errors.Add($"{prefix}LinkTemplate: must be an absolute http(s) URL, with {{orderId}} where the order id goes.");
-        }
-
-        return new MerchantProfile(merchantKey)
-        {
-            Name = Text("Name"),
-            Locale = Text("Locale"),
-            AlertEmail = alertEmail,
-            Webhook = webhook,
-            LinkTemplate = link,
         };
     }
 }

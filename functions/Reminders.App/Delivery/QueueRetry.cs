@@ -1,5 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using Azure.Storage.Queues;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Reminders.App.Dispatch;
 
 namespace Reminders.App.Delivery;
@@ -11,10 +12,9 @@ namespace Reminders.App.Delivery;
 /// <c>Delivery__MaxRetries</c> delayed tries (default 5) the message fails instead, so the host's maxDequeueCount and
 /// the poison queue bound it as they bound any other failure.
 /// </summary>
-public sealed class QueueRetry(QueueServiceClient queues, IConfiguration configuration)
+public sealed class QueueRetry(QueueServiceClient queues, IOptions<DeliveryOptions> options)
 {
-    public const string MaxRetriesSetting = "Delivery:MaxRetries";
-    private readonly int _maxRetries = configuration.GetValue(MaxRetriesSetting, 5);
+    private readonly int _maxRetries = options.Value.MaxRetries;
 
     public async Task LaterAsync(string queue, ReminderMessage message, TimeSpan delay, string why, CancellationToken cancellationToken)
     {
@@ -25,4 +25,13 @@ public sealed class QueueRetry(QueueServiceClient queues, IConfiguration configu
         var copy = message with { Retry = message.Retry + 1 };
         await queues.GetQueueClient(queue).SendMessageAsync(BinaryData.FromString(copy.ToJson()), visibilityTimeout: delay, cancellationToken: cancellationToken);
     }
+}
+
+/// <summary>Setting Delivery__MaxRetries: delayed tries of one message before it fails (see <see cref="QueueRetry"/>).</summary>
+public sealed class DeliveryOptions
+{
+    public const string Section = "Delivery";
+
+    [Range(0, 100, ErrorMessage = "must be a whole number from 0 to 100.")]
+    public int MaxRetries { get; set; } = 5;
 }

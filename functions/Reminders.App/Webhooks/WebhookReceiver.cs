@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Reminders.App.Hosting;
 using Reminders.App.Orders;
@@ -25,7 +25,7 @@ public sealed partial class WebhookReceiver(
     ReminderDispatcher dispatcher,
     TimeProvider time,
     ILogger<WebhookReceiver> logger,
-    IConfiguration configuration,
+    IOptions<WebhookOptions> options,
     ReminderMetrics? metrics = null)
 {
     public const int MaxBodyBytes = 64 * 1024;
@@ -39,16 +39,7 @@ public sealed partial class WebhookReceiver(
     /// <inheritdoc cref="EarliestTime"/>
     public static readonly DateTimeOffset LatestTime = new(2200, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>Setting: how long storing one event may take before the sender is told 503 (it retries; replays are harmless).</summary>
-    public const string StoreTimeoutSetting = "Webhooks:StoreTimeout";
-
-    /// <summary>
-    /// Below the 15 to 30 seconds senders wait for an answer, so a hanging storage account is a 503 the sender
-    /// retries, not a timeout it cannot tell from a lost event.
-    /// </summary>
-    public static readonly TimeSpan DefaultStoreTimeout = TimeSpan.FromSeconds(10);
-
-    private readonly TimeSpan _storeTimeout = ReadTimeout(configuration[StoreTimeoutSetting]);
+    private readonly TimeSpan _storeTimeout = options.Value.StoreTimeout;
 
     public async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult, ServiceUnavailableProblem>> ReceiveAsync(HttpRequest request, WebhookSource source, CancellationToken cancellationToken)
     {
@@ -174,13 +165,6 @@ public sealed partial class WebhookReceiver(
         {
             LogDispatchTimedOut(logger, _storeTimeout);
         }
-    }
-
-    public static TimeSpan ReadTimeout(string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value)) return DefaultStoreTimeout;
-        if (TimeSpan.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var timeout) && timeout > TimeSpan.Zero) return timeout;
-        throw new FormatException("Setting Webhooks__StoreTimeout must be a positive TimeSpan such as 00:00:10.");
     }
 
     private const string OutOfRangeMessage = "must be between 2000-01-01 and 2200-01-01.";

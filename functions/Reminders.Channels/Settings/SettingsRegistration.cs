@@ -72,9 +72,9 @@ internal sealed class SettingsValidator<T>(string section) : IValidateOptions<T>
 
     private string Describe(ValidationResult result)
     {
+        // A result without members is a message that names its settings itself.
         var settings = result.MemberNames.Select(member => SettingsRegistration.SettingName(section + ":" + member)).ToList();
-        var named = settings.Count == 0 ? SettingsRegistration.SettingName(section) : string.Join(" or ", settings);
-        return $"{named}: {result.ErrorMessage}";
+        return settings.Count == 0 ? result.ErrorMessage ?? "" : $"{string.Join(" or ", settings)}: {result.ErrorMessage}";
     }
 }
 

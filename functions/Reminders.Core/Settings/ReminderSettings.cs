@@ -3,8 +3,8 @@ using Reminders.Core.Notifications;
 namespace Reminders.Core.Settings;
 
 /// <summary>
-/// The <c>Reminders__*</c> settings, with the defaults a marketplace would use. Build one from configuration
-/// with <see cref="ReminderSettingsParser"/>; <see cref="Validate"/> says what is inconsistent.
+/// The <c>Reminders__*</c> settings, with the defaults a marketplace would use (the app binds them from configuration);
+/// <see cref="Validate"/> says what is inconsistent.
 /// </summary>
 public sealed record ReminderSettings
 {
@@ -138,11 +138,4 @@ public static class ReminderSettingNames
     public const string PayLaterSteps = "Reminders__PayLater__Steps";
     public const string SettlementWindow = "Reminders__Settlement__Window";
     public const string RefundWindow = "Reminders__Refund__Window";
-
-    public static IReadOnlyList<string> All { get; } =
-    [
-        DefaultTimeZone, QuietHoursStart, QuietHoursEnd, BuyerDailyCap, MinInterval, Channels,
-        PaymentDueSteps, PaymentDueWindow, ConfirmReceiptSteps, ConfirmReceiptAutoConfirmAfter,
-        PayLaterSteps, SettlementWindow, RefundWindow,
-    ];
 }

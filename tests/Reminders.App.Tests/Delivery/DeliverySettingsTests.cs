@@ -154,7 +154,8 @@ public sealed class DeliverySettingsTests
     [Fact]
     public void During_a_rotation_old_links_still_work_and_new_links_are_signed_with_the_first_secret()
     {
-        var settings = DeliverySettings.Read(Config());
+        using var services = Start(Config());
+        var settings = services.GetRequiredService<DeliverySettings>();
         UnsubscribeLinks Links(string secrets) => new(settings, UnsubscribeSecrets.Read(Config(("Unsubscribe__Secret", secrets))));
         var before = Links("old-secret-0123456789");
         var rotating = Links("new-secret-0123456789 old-secret-0123456789");
@@ -172,7 +173,9 @@ public sealed class DeliverySettingsTests
     [Fact]
     public void Links_do_not_depend_on_the_admin_keys()
     {
-        UnsubscribeLinks Links(string adminKeys) => new(DeliverySettings.Read(Config()), UnsubscribeSecrets.Read(
+        using var services = Start(Config());
+        var settings = services.GetRequiredService<DeliverySettings>();
+        UnsubscribeLinks Links(string adminKeys) => new(settings, UnsubscribeSecrets.Read(
             new ConfigurationBuilder().AddInMemoryCollection([new("Admin:Keys", adminKeys), new("Unsubscribe:Secret", "a-secret-of-at-least-16")]).Build()));
 
         Assert.Equal("b-1", Links("rotated-admin-key").TryReadToken(Links("first-admin-key").TokenFor("b-1")));
@@ -182,27 +185,28 @@ public sealed class DeliverySettingsTests
     public void Merchants_fall_back_to_the_default_merchant_and_bad_merchant_settings_are_named()
     {
         var secret = "whsec_" + Convert.ToBase64String(new byte[24]);
-        var merchants = MerchantDirectory.Read(Config(
+        using var services = Start(Config(
             ("Merchants__Default__AlertEmail", "ops@market.example.com"),
             ("Merchants__Default__Locale", "zh-CN"),
             ("Merchants__m-1__Name", "Acme"),
             ("Merchants__m-1__WebhookUrl", "https://acme.example.com/hooks"),
             ("Merchants__m-1__WebhookSecret", secret)));
+        var merchants = services.GetRequiredService<MerchantDirectory>();
         var acme = merchants.For("m-1");
         Assert.Equal(("Acme", "ops@market.example.com", "zh-CN"), (acme.DisplayName, acme.AlertEmail, acme.Locale));
         Assert.Equal(new Uri("https://acme.example.com/hooks"), acme.Webhook!.Url);
         var other = merchants.For("m-2");
         Assert.Equal(("m-2", "ops@market.example.com"), (other.DisplayName, other.AlertEmail));
         Assert.Null(other.Webhook);
-        Assert.False(MerchantDirectory.Read(Config()).For("m-3").HasAlertDestination);
+        using (var none = Start(Config())) Assert.False(none.GetRequiredService<MerchantDirectory>().For("m-3").HasAlertDestination);
 
-        var noSecret = Assert.Throws<InvalidOperationException>(() => MerchantDirectory.Read(Config(("Merchants__m-1__WebhookUrl", "https://acme.example.com/hooks"))));
-        Assert.Contains("Merchants__m-1__WebhookSecret", noSecret.Message);
-        var badSecret = Assert.Throws<InvalidOperationException>(() => MerchantDirectory.Read(Config(
-            ("Merchants__m-1__WebhookUrl", "https://acme.example.com/hooks"), ("Merchants__m-1__WebhookSecret", "not-a-secret"))));
-        Assert.Contains("Merchants__m-1__WebhookSecret", badSecret.Message);
-        Assert.DoesNotContain("not-a-secret", badSecret.Message);
-        var badEmail = Assert.Throws<InvalidOperationException>(() => MerchantDirectory.Read(Config(("Merchants__m-1__AlertEmail", "nobody"))));
-        Assert.Contains("Merchants__m-1__AlertEmail", badEmail.Message);
+        var noSecret = Refused(Config(("Merchants__m-1__WebhookUrl", "https://acme.example.com/hooks")));
+        Assert.Contains("Merchants__m-1__WebhookSecret", noSecret);
+        var badSecret = Refused(Config(
+            ("Merchants__m-1__WebhookUrl", "https://acme.example.com/hooks"), ("Merchants__m-1__WebhookSecret", "not-a-secret")));
+        Assert.Contains("Merchants__m-1__WebhookSecret", badSecret);
+        Assert.DoesNotContain("not-a-secret", badSecret);
+        var badEmail = Refused(Config(("Merchants__m-1__AlertEmail", "nobody")));
+        Assert.Contains("Merchants__m-1__AlertEmail", badEmail);
     }
 }
