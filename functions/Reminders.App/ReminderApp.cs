@@ -68,7 +68,7 @@ public static class ReminderApp
         services.AddDelivery(configuration);
         services.AddReminderObservability(configuration);
         services.AddDashboard(configuration);
-        services.AddOutcomePublishing(configuration); // after AddDashboard: it joins the timeline observer
+        services.AddOutcomePublishing(configuration);
         return services;
     }
 

@@ -4,7 +4,7 @@ namespace Reminders.App.Observability;
 
 /// <summary>
 /// Told by <see cref="OrderStore"/> after timeline entries of an order were durably written (the activity log
-/// behind the dashboard's counts). Must be quick and must not do I/O on the caller's path.
+/// behind the dashboard's counts, the Service Bus outcome queue); every registered observer is told. Must be quick and must not do I/O on the caller's path.
 /// </summary>
 public interface ITimelineObserver
 {
@@ -13,18 +13,21 @@ public interface ITimelineObserver
 
 public static class TimelineObserverExtensions
 {
-    /// <summary>Tells the observer, if any; whatever goes wrong in it never fails the order write that succeeded.</summary>
-    public static void NotifySafely(this ITimelineObserver? observer, string orderId, IReadOnlyList<TimelineEntry> entries)
+    /// <summary>Tells every observer; whatever goes wrong in one never fails the order write that succeeded, nor keeps the others from being told.</summary>
+    public static void NotifySafely(this IReadOnlyList<ITimelineObserver> observers, string orderId, IReadOnlyList<TimelineEntry> entries)
     {
-        if (observer is null || entries.Count == 0) return;
-        try
+        if (entries.Count == 0) return;
+        foreach (var observer in observers)
         {
-            observer.OnTimelineWritten(orderId, entries);
-        }
-#pragma warning disable CA1031 // the order is stored; its activity counts are best effort
-        catch (Exception)
-        {
-        }
+            try
+            {
+                observer.OnTimelineWritten(orderId, entries);
+            }
+#pragma warning disable CA1031 // the order is stored; activity counts and outcome publishing are best effort
+            catch (Exception)
+            {
+            }
 #pragma warning restore CA1031
+        }
     }
 }

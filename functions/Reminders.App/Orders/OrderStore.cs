@@ -29,8 +29,10 @@ public sealed record OrderSnapshot(Order Order, ETag ETag, IReadOnlyList<Reminde
 /// ETag makes concurrent events on one order retry rather than overwrite each other.
 /// </summary>
 public sealed class OrderStore(
-    ReminderStorage storage, ReminderIndex index, TimeProvider time, Random random, ITimelineObserver? timelineObserver = null)
+    ReminderStorage storage, ReminderIndex index, TimeProvider time, Random random, IEnumerable<ITimelineObserver> timelineObservers)
 {
+    private readonly IReadOnlyList<ITimelineObserver> _observers = [.. timelineObservers];
+
     private const int MaxAttempts = 20;
 
     public Task<ApplyOutcome> ApplyAsync(OrderEvent e, ReminderSettings settings, CancellationToken cancellationToken) =>
@@ -57,7 +59,7 @@ public sealed class OrderStore(
             try
             {
                 await storage.Orders.SubmitTransactionAsync(WriteActions(e, current, after, changes, timeline, now), cancellationToken);
-                timelineObserver.NotifySafely(e.OrderId, timeline); // activity log (dashboard); never fails the write
+                _observers.NotifySafely(e.OrderId, timeline); // activity log, outcomes; never fails the write
                 return new ApplyOutcome.Applied(after, changes.Planned);
             }
             catch (TableTransactionFailedException failed) when (failed.Status is 409 or 412 && attempt < MaxAttempts)
@@ -133,7 +135,7 @@ public sealed class OrderStore(
                 new(TableTransactionActionType.Add,
                     new TimelineEntry(now, TimelineTypes.EventIgnored) { EventType = type, Reason = "unknown_event_type" }.ToEntity(partition, 0, salt)),
             ], cancellationToken);
-            timelineObserver.NotifySafely(partition, [new TimelineEntry(now, TimelineTypes.EventIgnored) { EventType = type, Reason = "unknown_event_type" }]);
+            _observers.NotifySafely(partition, [new TimelineEntry(now, TimelineTypes.EventIgnored) { EventType = type, Reason = "unknown_event_type" }]);
         }
         catch (TableTransactionFailedException failed) when (failed.Status == 409)
         {
@@ -191,7 +193,7 @@ public sealed class OrderStore(
         try
         {
             var responses = await storage.Orders.SubmitTransactionAsync(actions, cancellationToken);
-            timelineObserver.NotifySafely(row.OrderId, timeline); // activity log (dashboard); never fails the write
+            _observers.NotifySafely(row.OrderId, timeline); // activity log, outcomes; never fails the write
             return responses.Value[0].Headers.ETag
                 ?? (await storage.Orders.GetEntityAsync<TableEntity>(row.OrderId, OrderRows.ReminderKey(row.ReminderId), cancellationToken: cancellationToken)).Value.ETag;
         }
@@ -207,7 +209,7 @@ public sealed class OrderStore(
         var salt = Guid.NewGuid().ToString("N")[..8];
         await storage.Orders.SubmitTransactionAsync(
             timeline.Select((t, i) => new TableTransactionAction(TableTransactionActionType.Add, t.ToEntity(orderId, i, salt))), cancellationToken);
-        timelineObserver.NotifySafely(orderId, timeline); // activity log (dashboard); never fails the write
+        _observers.NotifySafely(orderId, timeline); // activity log, outcomes; never fails the write
     }
 
     private sealed record PlanChanges(IReadOnlyList<ReminderRow> Planned, IReadOnlyList<ReminderRow> Voided);

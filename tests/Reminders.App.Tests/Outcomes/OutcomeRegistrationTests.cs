@@ -23,7 +23,7 @@ public sealed class OutcomeRegistrationTests
         await using var provider = services.BuildServiceProvider();
         Assert.Null(provider.GetService<ServiceBusClient>());
         Assert.DoesNotContain(provider.GetServices<IHostedService>(), s => s is OutcomePublisher);
-        Assert.Same(observer, provider.GetRequiredService<ITimelineObserver>());
+        Assert.Same(observer, Assert.Single(provider.GetServices<ITimelineObserver>()));
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class OutcomeRegistrationTests
         await using var provider = services.BuildServiceProvider();
         var now = DateTimeOffset.UtcNow;
 
-        provider.GetRequiredService<ITimelineObserver>().OnTimelineWritten("SO-1",
+        provider.GetServices<ITimelineObserver>().ToList().NotifySafely("SO-1",
         [
             new TimelineEntry(now, TimelineTypes.Enqueued) { ReminderId = "payment_due.1" },
             new TimelineEntry(now, TimelineTypes.Sent) { ReminderId = "payment_due.2" },
@@ -99,9 +99,9 @@ public sealed class OutcomeRegistrationTests
     public void An_observer_that_throws_does_not_keep_the_next_from_being_told()
     {
         var second = new RecordingObserver();
-        var observers = new TimelineObservers([new ThrowingObserver(), second]);
+        List<ITimelineObserver> observers = [new ThrowingObserver(), second];
 
-        observers.OnTimelineWritten("SO-1", [new TimelineEntry(DateTimeOffset.UtcNow, TimelineTypes.Sent) { ReminderId = "payment_due.1" }]);
+        observers.NotifySafely("SO-1", [new TimelineEntry(DateTimeOffset.UtcNow, TimelineTypes.Sent) { ReminderId = "payment_due.1" }]);
 
         Assert.Single(second.Calls);
     }
