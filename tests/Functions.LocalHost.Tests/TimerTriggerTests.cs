@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.AspNetCore.Builder;
@@ -51,6 +52,12 @@ public sealed class TimerTriggerTests
         Assert.Equal((expected?.Last, expected?.Next, expected?.LastUpdated), (actual.ScheduleStatus?.Last, actual.ScheduleStatus?.Next, actual.ScheduleStatus?.LastUpdated));
     }
 
+    private static IEnumerable<string> FiredOccurrences(WebApplication host) =>
+        host.Services.GetRequiredService<CollectingLoggerProvider>().Lines
+            .Select(line => Regex.Match(line, "Executing 'Functions.EverySecond' \\(Reason='Timer fired at (?<at>[^']+)'"))
+            .Where(match => match.Success)
+            .Select(match => match.Groups["at"].Value);
+
     [Fact]
     public async Task Two_instances_run_each_occurrence_once_and_the_second_takes_over_when_the_first_stops()
     {
@@ -71,11 +78,14 @@ public sealed class TimerTriggerTests
         await TestHost.WaitUntilAsync(() => _probe.Calls.Count(c => c.Instance == other) >= 3, "the other instance runs three occurrences");
         await (holder == "a" ? b : a).StopAsync();
 
-        var calls = _probe.Calls.OrderBy(c => c.At).ToList();
+        var calls = _probe.Calls.ToList();
         Assert.Contains(calls, c => c.Instance == holder);
         Assert.Contains(calls, c => c.Instance == other);
-        // Each occurrence ran once: a second run of one occurrence would come within milliseconds of the first.
-        Assert.All(calls.Zip(calls.Skip(1)), pair => Assert.True(pair.Second.At - pair.First.At > TimeSpan.FromMilliseconds(300), $"{pair.First} then {pair.Second}"));
+        // Each occurrence ran once, on one instance or the other (a busy machine may run one late, so its wall-clock
+        // time says nothing; the host logs the occurrence it fires for).
+        var occurrences = FiredOccurrences(a).Concat(FiredOccurrences(b)).ToList();
+        Assert.Equal(calls.Count, occurrences.Count);
+        Assert.Equal(occurrences.Count, occurrences.Distinct().Count());
         // Every second is more often than once a minute: no schedule monitor, so no status blob and no ScheduleStatus.
         Assert.All(calls, c => Assert.Null(c.Timer.ScheduleStatus));
         Assert.Null(await StatusAsync("EverySecond"));
