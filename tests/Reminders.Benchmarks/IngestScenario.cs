@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Reminders.App.Orders;
+using Reminders.TestSupport;
 
 namespace Reminders.Benchmarks;
 

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Reminders.App.Dispatch;
 using Reminders.App.Orders;
+using Reminders.TestSupport;
 
 namespace Reminders.Benchmarks;
 

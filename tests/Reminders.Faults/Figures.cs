@@ -104,7 +104,7 @@ public sealed record ScenarioFigures
     private static double Median(IReadOnlyList<double> values)
     {
         var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
+        return sorted[(sorted.Count - 1) / 2];
     }
 }
 
