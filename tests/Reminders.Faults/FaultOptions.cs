@@ -16,7 +16,7 @@ public sealed record FaultOptions
     public TimeSpan Outage { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan ChaosIngest { get; init; } = TimeSpan.FromSeconds(40);
     public TimeSpan SettleLimit { get; init; } = TimeSpan.FromMinutes(2);
-    public TimeSpan ChaosSettleLimit { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan ChaosSettleLimit { get; init; } = TimeSpan.FromMinutes(4);
     public int Seed { get; init; } = Environment.TickCount;
     public string? Output { get; init; }
     public string? AppDll { get; init; }

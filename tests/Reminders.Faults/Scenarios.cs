@@ -47,8 +47,11 @@ public sealed class Scenarios(Shared shared, FaultOptions options)
         shared.Stubs.Behaviour = ProviderBehaviour.Chaos;
         try
         {
+            // Three delayed tries (10 s, 20 s, 40 s back-off) instead of five (up to 160 s): a reminder that keeps
+            // failing reaches the poison queue, and the timeline, in under two minutes rather than six.
             return await RunAsync(4, "provider chaos", instances: 1, ["push", "sms"],
-                (run, stop) => Task.Delay(options.ChaosIngest, cancellationToken), cancellationToken, options.ChaosSettleLimit);
+                (run, stop) => Task.Delay(options.ChaosIngest, cancellationToken), cancellationToken, options.ChaosSettleLimit,
+                new Dictionary<string, string> { ["Delivery__MaxRetries"] = "3" });
         }
         finally
         {
@@ -63,6 +66,7 @@ public sealed class Scenarios(Shared shared, FaultOptions options)
     public async Task<ScenarioFigures> StormAsync(CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
+        Console.WriteLine("scenario 5: webhook storm");
         await using var run = await ScenarioRun.StartAsync(shared, 5, "webhook storm", 1, cancellationToken);
         var orders = Orders.Plan(5, options.StormOrders, AllChannels, shared.Random);
         var now = shared.Time.GetUtcNow();
@@ -92,11 +96,12 @@ public sealed class Scenarios(Shared shared, FaultOptions options)
     }
 
     private async Task<ScenarioFigures> RunAsync(int number, string name, int instances, IReadOnlyList<string> channels,
-        Func<ScenarioRun, CancellationToken, Task> fault, CancellationToken cancellationToken, TimeSpan? settleLimit = null)
+        Func<ScenarioRun, CancellationToken, Task> fault, CancellationToken cancellationToken, TimeSpan? settleLimit = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var watch = Stopwatch.StartNew();
         Console.WriteLine($"scenario {number}: {name}");
-        await using var run = await ScenarioRun.StartAsync(shared, number, name, instances, cancellationToken);
+        await using var run = await ScenarioRun.StartAsync(shared, number, name, instances, cancellationToken, settings);
         var planned = Orders.Plan(number, 5_000, channels, shared.Random);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var ingest = run.IngestAsync(planned, OrdersPerSecond, stop.Token, cancellationToken);
@@ -113,7 +118,7 @@ public sealed class Scenarios(Shared shared, FaultOptions options)
         var deliveries = await run.DeliveriesAsync(orders, cancellationToken);
         var stored = await run.ReadStorageAsync(cancellationToken);
         var figures = ScenarioFigures.Count(run, orders, deliveries, stored, settle, watch.Elapsed);
-        run.Log($"lost {figures.Lost}, duplicates {figures.Duplicates} ({figures.Kills} kills), after paid {figures.SentAfterPaid}, "
+        run.Log($"lost {figures.Lost}, open {figures.Open}, duplicates {figures.Duplicates} ({figures.Kills} kills), after paid {figures.SentAfterPaid} (in flight {figures.InFlightAtPayment}), "
             + $"2xx not stored {figures.AcknowledgedNotStored}, 5xx outside outage {figures.ServerErrorsOutsideOutage}, failed {figures.Failed}, "
             + $"restart to first delivery {figures.RestartText} s, {figures.Seconds:0} s");
         return figures;
