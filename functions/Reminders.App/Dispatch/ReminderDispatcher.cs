@@ -42,6 +42,9 @@ public sealed partial class ReminderDispatcher(
     /// <summary>An index entry whose reminder row never appeared (the order's transaction failed) is removed after this.</summary>
     public static readonly TimeSpan StrayEntryAge = TimeSpan.FromMinutes(5);
 
+    /// <summary>Handled index entries removed together (entity group transactions hold 100).</summary>
+    private const int RemoveBatch = 100;
+
     public static string QueueFor(Channel channel) => channel switch
     {
         Channel.Sms => QueueNames.Sms,
@@ -58,10 +61,17 @@ public sealed partial class ReminderDispatcher(
     {
         using var activity = metrics?.StartActivity($"sweep {sweep}");
         var counts = Enum.GetValues<DispatchOutcome>().ToDictionary(o => o, _ => 0);
+        var handled = new List<IndexEntry>();
         await foreach (var entry in index.DueAsync(sweep, time.GetUtcNow(), cancellationToken))
         {
-            counts[await DispatchAsync(entry, cancellationToken)]++;
+            counts[await DispatchAsync(entry, handled, cancellationToken)]++;
+            if (handled.Count < RemoveBatch) continue;
+            await index.RemoveAsync(handled, CancellationToken.None);
+            handled.Clear();
         }
+        // Entries of handled reminders go in batches per index partition. Left behind by a crash, they are removed by
+        // the next sweep, which finds their rows handled.
+        await index.RemoveAsync(handled, CancellationToken.None);
         LogSwept(logger, sweep, counts[DispatchOutcome.Enqueued], counts[DispatchOutcome.Deferred], counts[DispatchOutcome.Suppressed], counts[DispatchOutcome.Skipped]);
         return counts;
     }
@@ -88,60 +98,65 @@ public sealed partial class ReminderDispatcher(
 
     public async Task<DispatchOutcome> DispatchAsync(IndexEntry entry, CancellationToken cancellationToken)
     {
+        var handled = new List<IndexEntry>();
+        var outcome = await DispatchAsync(entry, handled, cancellationToken);
+        await index.RemoveAsync(handled, CancellationToken.None);
+        return outcome;
+    }
+
+    /// <param name="handled">Collects the index entries that no longer stand for pending work, for the caller to remove.</param>
+    private async Task<DispatchOutcome> DispatchAsync(IndexEntry entry, List<IndexEntry> handled, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
-        var reminder = await orders.GetReminderAsync(entry.OrderId, entry.ReminderId, cancellationToken);
+        // One query for the order and its reminder rows: the reminder, the order's state and its siblings' send times.
+        var (order, reminders) = await orders.ReadForDispatchAsync(entry.OrderId, cancellationToken);
+        var reminder = reminders.FirstOrDefault(r => r.ReminderId == entry.ReminderId);
         if (reminder is null)
         {
-            if (now - entry.DueAt > StrayEntryAge && entry.WrittenAt is { } written && now - written > StrayEntryAge)
-            {
-                await index.RemoveAsync(entry, cancellationToken);
-            }
+            if (now - entry.DueAt > StrayEntryAge && entry.WrittenAt is { } written && now - written > StrayEntryAge) handled.Add(entry);
             return DispatchOutcome.Skipped;
         }
-        if (!await IsDueNowAsync(entry, reminder, now, cancellationToken)) return DispatchOutcome.Skipped;
-
-        var found = await orders.GetOrderAsync(entry.OrderId, cancellationToken);
-        if (found is not { } current) return DispatchOutcome.Skipped;
-        var order = current.Order;
+        if (!IsDueNow(entry, reminder, now, handled)) return DispatchOutcome.Skipped;
+        if (order is null) return DispatchOutcome.Skipped;
 
         if (!ReminderRelevance.IsStillDue(order, reminder.ReminderId, settings))
         {
-            return await SuppressAsync(entry, reminder, "order_state", $"the order is {order.State.ToWire()}; the reminder no longer applies", now, cancellationToken);
+            return await SuppressAsync(entry, reminder, "order_state", $"the order is {order.State.ToWire()}; the reminder no longer applies", now, handled, cancellationToken);
         }
 
         if (reminder.Audience == Audience.Merchant)
         {
-            return await EnqueueAsync(entry, reminder, QueueNames.MerchantAlerts, channel: null, capProfile: null, now, cancellationToken);
+            return await EnqueueAsync(entry, reminder, QueueNames.MerchantAlerts, channel: null, capProfile: null, now, handled, cancellationToken);
         }
 
         if (order.Buyer is not { } buyer)
         {
             // Events can arrive before order.created: wait a little for the buyer's details, then give up.
             return now - reminder.PlannedFor < TimeSpan.FromHours(1)
-                ? await DeferAsync(entry, reminder, now.AddMinutes(1), "buyer_unknown", "the buyer's details have not arrived yet", now, cancellationToken)
-                : await SuppressAsync(entry, reminder, ThrottleReasons.NoReachableChannel, "the buyer's details never arrived", now, cancellationToken);
+                ? await DeferAsync(entry, reminder, now.AddMinutes(1), "buyer_unknown", "the buyer's details have not arrived yet", now, handled, cancellationToken)
+                : await SuppressAsync(entry, reminder, ThrottleReasons.NoReachableChannel, "the buyer's details never arrived", now, handled, cancellationToken);
         }
-        return await ThrottleAsync(entry, reminder, order, buyer, now, cancellationToken);
+        return await ThrottleAsync(entry, reminder, order, buyer, reminders, now, handled, cancellationToken);
     }
 
     /// <summary>
     /// Whether the reminder is to be acted on now. An index entry that no longer stands for that is removed,
     /// except while another instance holds the reminder (it removes the entry itself).
     /// </summary>
-    private async Task<bool> IsDueNowAsync(IndexEntry entry, ReminderRow reminder, DateTimeOffset now, CancellationToken cancellationToken)
+    private bool IsDueNow(IndexEntry entry, ReminderRow reminder, DateTimeOffset now, List<IndexEntry> handled)
     {
         var claimable = reminder.Status.IsPending()
             || (reminder.Status == ReminderStatus.Enqueuing && reminder.ClaimedAt is { } claimed && now - claimed > claims.Enqueuing);
         if (!claimable)
         {
             // Handled already (or being handled right now by another instance, which removes the entry itself).
-            if (reminder.Status != ReminderStatus.Enqueuing) await index.RemoveAsync(entry, cancellationToken);
+            if (reminder.Status != ReminderStatus.Enqueuing) handled.Add(entry);
             return false;
         }
         if (reminder.DueAt > now)
         {
             // The reminder was re-planned or deferred to a later time; its own entry is in a later bucket.
-            if (reminder.DueAt != entry.DueAt) await index.RemoveAsync(entry, cancellationToken);
+            if (reminder.DueAt != entry.DueAt) handled.Add(entry);
             return false;
         }
         return true;
@@ -149,16 +164,16 @@ public sealed partial class ReminderDispatcher(
 
     /// <summary>The buyer's quiet hours, caps and reachable channels decide: send now, later, or not at all.</summary>
     private async Task<DispatchOutcome> ThrottleAsync(
-        IndexEntry entry, ReminderRow reminder, Order order, BuyerDetails buyer, DateTimeOffset now, CancellationToken cancellationToken)
+        IndexEntry entry, ReminderRow reminder, Order order, BuyerDetails buyer, IReadOnlyList<ReminderRow> siblings, DateTimeOffset now,
+        List<IndexEntry> handled, CancellationToken cancellationToken)
     {
         var profile = await buyers.GetAsync(buyer.Id, cancellationToken);
-        var siblings = await orders.ReadRemindersAsync(order.OrderId, cancellationToken);
         var decision = ReminderThrottle.Decide(await BuildRequestAsync(reminder, order, buyer, profile, siblings, now, cancellationToken), throttle);
         return decision switch
         {
-            ThrottleDecision.Send send => await EnqueueAsync(entry, reminder, QueueFor(send.Channel), send.Channel, IsTransactional(reminder) ? null : profile, now, cancellationToken),
-            ThrottleDecision.Defer defer => await DeferAsync(entry, reminder, defer.Until, defer.Reason, defer.Description, now, cancellationToken),
-            ThrottleDecision.Suppress suppress => await SuppressAsync(entry, reminder, suppress.Reason, suppress.Description, now, cancellationToken),
+            ThrottleDecision.Send send => await EnqueueAsync(entry, reminder, QueueFor(send.Channel), send.Channel, IsTransactional(reminder) ? null : profile, now, handled, cancellationToken),
+            ThrottleDecision.Defer defer => await DeferAsync(entry, reminder, defer.Until, defer.Reason, defer.Description, now, handled, cancellationToken),
+            ThrottleDecision.Suppress suppress => await SuppressAsync(entry, reminder, suppress.Reason, suppress.Description, now, handled, cancellationToken),
             _ => throw new InvalidOperationException("Unknown throttle decision."),
         };
     }
@@ -166,8 +181,13 @@ public sealed partial class ReminderDispatcher(
     private async Task<ThrottleRequest> BuildRequestAsync(
         ReminderRow reminder, Order order, BuyerDetails buyer, BuyerProfile profile, IReadOnlyList<ReminderRow> siblings, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var (contacts, optedOut) = await buyers.ReachabilityAsync(buyer, profile, cancellationToken);
         var failedChannels = WireNames.ParseChannelList(reminder.FailedChannels);
+        var contacts = new Dictionary<Channel, ContactStatus>();
+        foreach (var (channel, contact) in BuyerContacts.All(buyer))
+        {
+            if (contact is not null) contacts[channel] = profile.IsBad(channel, contact) ? ContactStatus.MarkedBad : ContactStatus.Available;
+        }
+        var optedOut = await OptedOutAsync(buyer, profile, contacts, failedChannels, cancellationToken);
         return new ThrottleRequest
         {
             ReminderId = $"{order.OrderId}/{reminder.ReminderId}",
@@ -190,11 +210,29 @@ public sealed partial class ReminderDispatcher(
         };
     }
 
+    /// <summary>
+    /// The channels the buyer opted out of, as a buyer or through a contact (an SMS STOP). The throttle takes the first
+    /// usable channel in order, so only the contact it would choose needs its opt-out read; one opted out, the next.
+    /// </summary>
+    private async Task<IReadOnlySet<Channel>> OptedOutAsync(
+        BuyerDetails buyer, BuyerProfile profile, IReadOnlyDictionary<Channel, ContactStatus> contacts, IReadOnlySet<Channel> failedChannels, CancellationToken cancellationToken)
+    {
+        var optedOut = profile.OptedOut.ToHashSet();
+        while (ChannelChooser.Choose(throttle.ChannelOrder, contacts, optedOut, failedChannels).Channel is { } channel
+               && BuyerContacts.For(buyer, channel) is { } contact
+               && await buyers.IsContactOptedOutAsync(channel, contact, cancellationToken))
+        {
+            optedOut.Add(channel);
+        }
+        return optedOut;
+    }
+
     private static bool IsTransactional(ReminderRow reminder) => reminder.Transactional;
 
     /// <param name="capProfile">The buyer's profile as the throttle saw it, when the reminder counts against their daily cap.</param>
     private async Task<DispatchOutcome> EnqueueAsync(
-        IndexEntry entry, ReminderRow reminder, string queue, Channel? channel, BuyerProfile? capProfile, DateTimeOffset now, CancellationToken cancellationToken)
+        IndexEntry entry, ReminderRow reminder, string queue, Channel? channel, BuyerProfile? capProfile, DateTimeOffset now,
+        List<IndexEntry> handled, CancellationToken cancellationToken)
     {
         var claim = reminder with { Status = ReminderStatus.Enqueuing, Channel = channel, ClaimedAt = now, Attempt = reminder.Attempt + 1 };
         var claimedETag = await orders.UpdateReminderAsync(claim, [], cancellationToken);
@@ -219,7 +257,7 @@ public sealed partial class ReminderDispatcher(
             // A sender took the message off the queue and claimed the row first: the enqueue still goes on the timeline.
             await orders.AddTimelineAsync(enqueued.OrderId, [entryOnTimeline], recordAnyway);
         }
-        await index.RemoveAsync(entry, recordAnyway);
+        handled.Add(entry);
         metrics?.ReminderDecided("enqueued", reminder.Kind.ToWire(), lagSinceDue: now - entry.DueAt);
         return DispatchOutcome.Enqueued;
     }
@@ -243,25 +281,27 @@ public sealed partial class ReminderDispatcher(
     }
 
     private async Task<DispatchOutcome> DeferAsync(
-        IndexEntry entry, ReminderRow reminder, DateTimeOffset until, string reason, string description, DateTimeOffset now, CancellationToken cancellationToken)
+        IndexEntry entry, ReminderRow reminder, DateTimeOffset until, string reason, string description, DateTimeOffset now,
+        List<IndexEntry> handled, CancellationToken cancellationToken)
     {
         var next = entry with { DueAt = until, WrittenAt = null };
         await index.AddAsync(next, cancellationToken);
         var deferred = reminder with { Status = ReminderStatus.Deferred, DueAt = until, Reason = reason, ClaimedAt = null };
         var timeline = TimelineEntry.ForReminder(now, TimelineTypes.Deferred, deferred) with { Until = until, Reason = reason, Detail = description };
         if (await orders.UpdateReminderAsync(deferred, [timeline], cancellationToken) is null) return DispatchOutcome.Skipped;
-        if (next.PartitionKey != entry.PartitionKey) await index.RemoveAsync(entry, cancellationToken);
+        if (next.RowKey != entry.RowKey) handled.Add(entry);
         metrics?.ReminderDecided("deferred", reminder.Kind.ToWire(), reason);
         return DispatchOutcome.Deferred;
     }
 
     private async Task<DispatchOutcome> SuppressAsync(
-        IndexEntry entry, ReminderRow reminder, string reason, string description, DateTimeOffset now, CancellationToken cancellationToken)
+        IndexEntry entry, ReminderRow reminder, string reason, string description, DateTimeOffset now,
+        List<IndexEntry> handled, CancellationToken cancellationToken)
     {
         var suppressed = reminder with { Status = ReminderStatus.Suppressed, Reason = reason, ClaimedAt = null };
         var timeline = TimelineEntry.ForReminder(now, TimelineTypes.Suppressed, suppressed) with { Reason = reason, Detail = description };
         if (await orders.UpdateReminderAsync(suppressed, [timeline], cancellationToken) is null) return DispatchOutcome.Skipped;
-        await index.RemoveAsync(entry, cancellationToken);
+        handled.Add(entry);
         metrics?.ReminderDecided("suppressed", reminder.Kind.ToWire(), reason);
         return DispatchOutcome.Suppressed;
     }
