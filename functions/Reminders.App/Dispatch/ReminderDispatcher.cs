@@ -24,8 +24,8 @@ public enum DispatchOutcome
 /// <summary>
 /// Takes a due reminder from the index to a queue: re-reads the order, asks the throttle, and enqueues, defers
 /// or suppresses, writing the decision to the order's timeline. Safe to run twice and side by side: the reminder
-/// row is claimed with If-Match before anything is enqueued, and a claim left by a crashed instance is taken
-/// over only after <see cref="ClaimTimeouts.Enqueuing"/> (Sweeps__ClaimTimeout).
+/// row is claimed (enqueued, with If-Match) before anything is enqueued, and a claim whose index entry a crashed
+/// instance left behind is taken over only after <see cref="ClaimTimeouts.Enqueuing"/> (Sweeps__ClaimTimeout).
 /// </summary>
 public sealed partial class ReminderDispatcher(
     OrderStore orders,
@@ -145,12 +145,15 @@ public sealed partial class ReminderDispatcher(
     /// </summary>
     private bool IsDueNow(IndexEntry entry, ReminderRow reminder, DateTimeOffset now, List<IndexEntry> handled)
     {
-        var claimable = reminder.Status.IsPending()
-            || (reminder.Status == ReminderStatus.Enqueuing && reminder.ClaimedAt is { } claimed && now - claimed > claims.Enqueuing);
+        // A sweep's claim (enqueued, or enqueuing as written before) whose entry outlived it by Sweeps__ClaimTimeout: that
+        // sweep stopped before it put the message out or removed the entry. Taking it over enqueues a new attempt; an
+        // older message, if it did go out, is then a stale copy the sender drops.
+        var swept = reminder.Status is ReminderStatus.Enqueuing or ReminderStatus.Enqueued && reminder.ClaimedAt is not null;
+        var claimable = reminder.Status.IsPending() || (swept && now - reminder.ClaimedAt!.Value > claims.Enqueuing);
         if (!claimable)
         {
-            // Handled already (or being handled right now by another instance, which removes the entry itself).
-            if (reminder.Status != ReminderStatus.Enqueuing) handled.Add(entry);
+            // Handled already (or being handled right now by another sweep, which removes the entry itself).
+            if (!swept) handled.Add(entry);
             return false;
         }
         if (reminder.DueAt > now)
@@ -229,34 +232,28 @@ public sealed partial class ReminderDispatcher(
 
     private static bool IsTransactional(ReminderRow reminder) => reminder.Transactional;
 
+    /// <summary>
+    /// Claims the row as enqueued, with its timeline entry, in one transaction conditional on its ETag, then puts the
+    /// message on the queue. A crash between the two leaves a claim the next sweep takes over after Sweeps__ClaimTimeout.
+    /// </summary>
     /// <param name="capProfile">The buyer's profile as the throttle saw it, when the reminder counts against their daily cap.</param>
     private async Task<DispatchOutcome> EnqueueAsync(
         IndexEntry entry, ReminderRow reminder, string queue, Channel? channel, BuyerProfile? capProfile, DateTimeOffset now,
         List<IndexEntry> handled, CancellationToken cancellationToken)
     {
-        var claim = reminder with { Status = ReminderStatus.Enqueuing, Channel = channel, ClaimedAt = now, Attempt = reminder.Attempt + 1 };
-        var claimedETag = await orders.UpdateReminderAsync(claim, [], cancellationToken);
-        if (claimedETag is null) return DispatchOutcome.Skipped; // another instance claimed it first
-        claim = claim with { ETag = claimedETag.Value };
-
-        if (capProfile is not null && !await TakeCapSlotAsync(claim, capProfile, now, cancellationToken))
+        // The cap slot first: it is this reminder's own slot, so an instance that then loses the claim to another
+        // leaves the slot to the winner, which needs it too.
+        if (capProfile is not null && !await TakeCapSlotAsync(reminder, capProfile, now, cancellationToken))
         {
             // A concurrent reminder of the same buyer took the last slot: let the next sweep decide again.
-            await orders.UpdateReminderAsync(claim with { Status = ReminderStatus.Planned, ClaimedAt = null }, [], cancellationToken);
             return DispatchOutcome.Skipped;
         }
 
-        await storage.SendMessageAsync(queue, new ReminderMessage(claim.OrderId, claim.ReminderId, claim.Attempt).ToJson(), cancellationToken);
-        // The message is out: record that even when the sweep is being stopped. Left as a claim, the row would be
-        // taken over after Sweeps__ClaimTimeout and the reminder enqueued a second time.
-        var recordAnyway = CancellationToken.None;
-        var enqueued = claim with { Status = ReminderStatus.Enqueued, EnqueuedAt = now };
+        var enqueued = reminder with { Status = ReminderStatus.Enqueued, Channel = channel, ClaimedAt = now, EnqueuedAt = now, Attempt = reminder.Attempt + 1 };
         var entryOnTimeline = TimelineEntry.ForReminder(now, TimelineTypes.Enqueued, enqueued) with { Channel = channel?.ToWire() ?? "merchant", Detail = queue };
-        if (await orders.UpdateReminderAsync(enqueued, [entryOnTimeline], recordAnyway) is null)
-        {
-            // A sender took the message off the queue and claimed the row first: the enqueue still goes on the timeline.
-            await orders.AddTimelineAsync(enqueued.OrderId, [entryOnTimeline], recordAnyway);
-        }
+        if (await orders.UpdateReminderAsync(enqueued, [entryOnTimeline], cancellationToken) is null) return DispatchOutcome.Skipped; // another instance claimed it first
+
+        await storage.SendMessageAsync(queue, new ReminderMessage(enqueued.OrderId, enqueued.ReminderId, enqueued.Attempt).ToJson(), cancellationToken);
         handled.Add(entry);
         metrics?.ReminderDecided("enqueued", reminder.Kind.ToWire(), lagSinceDue: now - entry.DueAt);
         return DispatchOutcome.Enqueued;
