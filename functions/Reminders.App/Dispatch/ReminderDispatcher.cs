@@ -61,16 +61,24 @@ public sealed partial class ReminderDispatcher(
     {
         using var activity = metrics?.StartActivity($"sweep {sweep}");
         var counts = Enum.GetValues<DispatchOutcome>().ToDictionary(o => o, _ => 0);
+        // Entries of handled reminders go in batches per index partition, even when the sweep is being stopped: an
+        // entry left behind with its message out would be taken over after Sweeps__ClaimTimeout and enqueued again.
         var handled = new List<IndexEntry>();
-        await foreach (var entry in index.DueAsync(sweep, time.GetUtcNow(), cancellationToken))
+        try
         {
-            counts[await DispatchAsync(entry, handled, cancellationToken)]++;
-            if (handled.Count < RemoveBatch) continue;
-            await index.RemoveAsync(handled, CancellationToken.None);
-            handled.Clear();
+            await foreach (var entry in index.DueAsync(sweep, time.GetUtcNow(), cancellationToken))
+            {
+                counts[await DispatchAsync(entry, handled, cancellationToken)]++;
+                if (handled.Count < RemoveBatch) continue;
+                await index.RemoveAsync(handled, CancellationToken.None);
+                handled.Clear();
+            }
         }
-        // Entries of handled reminders go in batches per index partition. Left behind by a crash, they are removed by
-        // the next sweep, which finds their rows handled.
+        catch when (handled.Count > 0)
+        {
+            await RemoveHandledAnywayAsync(handled);
+            throw;
+        }
         await index.RemoveAsync(handled, CancellationToken.None);
         LogSwept(logger, sweep, counts[DispatchOutcome.Enqueued], counts[DispatchOutcome.Deferred], counts[DispatchOutcome.Suppressed], counts[DispatchOutcome.Skipped]);
         return counts;
@@ -99,9 +107,31 @@ public sealed partial class ReminderDispatcher(
     public async Task<DispatchOutcome> DispatchAsync(IndexEntry entry, CancellationToken cancellationToken)
     {
         var handled = new List<IndexEntry>();
-        var outcome = await DispatchAsync(entry, handled, cancellationToken);
+        DispatchOutcome outcome;
+        try
+        {
+            outcome = await DispatchAsync(entry, handled, cancellationToken);
+        }
+        catch when (handled.Count > 0)
+        {
+            await RemoveHandledAnywayAsync(handled);
+            throw;
+        }
         await index.RemoveAsync(handled, CancellationToken.None);
         return outcome;
+    }
+
+    /// <summary>Removes handled entries while the sweep fails or stops; if storage fails too, they are left to the next sweep.</summary>
+    private async Task RemoveHandledAnywayAsync(IReadOnlyList<IndexEntry> handled)
+    {
+        try
+        {
+            await index.RemoveAsync(handled, CancellationToken.None);
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or TimeoutException)
+        {
+            LogHandledEntriesLeft(logger, e, handled.Count);
+        }
     }
 
     /// <param name="handled">Collects the index entries that no longer stand for pending work, for the caller to remove.</param>
@@ -305,6 +335,9 @@ public sealed partial class ReminderDispatcher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {Sweep}: {Enqueued} enqueued, {Deferred} deferred, {Suppressed} suppressed, {Skipped} skipped")]
     private static partial void LogSwept(ILogger logger, Sweep sweep, int enqueued, int deferred, int suppressed, int skipped);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} handled index entries could not be removed; the next sweep removes them")]
+    private static partial void LogHandledEntriesLeft(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Immediate dispatch of {OrderId}/{ReminderId} failed; the next sweep retries it")]
     private static partial void LogImmediateDispatchFailed(ILogger logger, Exception exception, string orderId, string reminderId);
