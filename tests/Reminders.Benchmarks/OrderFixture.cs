@@ -49,13 +49,10 @@ public sealed class OrderFixture
             : throw new InvalidOperationException($"The fixture's body was not accepted: {parsed}");
     }
 
-    /// <summary>The order row of a finished order: created, then cancelled (its reminders voided, none left in the index).</summary>
-    public TableEntity BuildFinished(string orderId, string buyerId, DateTimeOffset createdAt, DateTimeOffset now)
-    {
-        var created = Parse(OrderCreatedBody(orderId, buyerId, createdAt), "msg_" + orderId);
-        var cancelled = Parse(OrderCancelledBody(orderId, createdAt.AddMinutes(10)), "msg_c_" + orderId);
-        return OrderRows.ToEntity(Order.New(orderId).Apply(created).Apply(cancelled), now);
-    }
+    /// <summary>The order.created and order.cancelled events of an order that was placed and then cancelled.</summary>
+    public static (OrderEvent Created, OrderEvent Cancelled) PlacedThenCancelled(string orderId, string buyerId, DateTimeOffset createdAt) =>
+        (Parse(OrderCreatedBody(orderId, buyerId, createdAt), "msg_" + orderId),
+         Parse(OrderCancelledBody(orderId, createdAt.AddMinutes(10)), "msg_c_" + orderId));
 
     /// <summary>The rows one order.created event leaves in the order's partition, and its index entries.</summary>
     public StoredOrder Build(string orderId, string buyerId, DateTimeOffset createdAt, DateTimeOffset now)
