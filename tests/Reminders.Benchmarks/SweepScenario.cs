@@ -145,7 +145,7 @@ public sealed class SweepScenario(BenchmarkOptions options, ResultSet results, T
 
     /// <summary>
     /// Mean milliseconds of the query for a random stored order's reminder rows (one partition, as
-    /// OrderStore.ReadRemindersAsync asks, once per dispatch), one at a time.
+    /// OrderStore.ReadForDispatchAsync asks, once per dispatch), one at a time.
     /// </summary>
     private static async Task<double> ProbeAsync(TableClient orders, CancellationToken cancellationToken)
     {

@@ -224,15 +224,6 @@ public sealed class OrderStore(
         return row.HasValue ? ReminderRow.FromEntity(row.Value!) : null;
     }
 
-    public async Task<IReadOnlyList<ReminderRow>> ReadRemindersAsync(string orderId, CancellationToken cancellationToken)
-    {
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {orderId} and RowKey ge {OrderRows.ReminderPrefix} and RowKey lt {"reminder}"}");
-        var rows = new List<ReminderRow>();
-        await foreach (var entity in storage.Orders.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken)) rows.Add(ReminderRow.FromEntity(entity));
-        return rows;
-    }
-
     /// <summary>
     /// Writes a reminder's new row and its timeline entries in one transaction, conditional on the row's ETag.
     /// Returns the row's new ETag, or null when someone else changed the row first.

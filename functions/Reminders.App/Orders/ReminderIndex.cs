@@ -74,10 +74,6 @@ public sealed class ReminderIndex(ReminderStorage storage)
         Task.WhenAll(Batches(entries).Select(batch => storage.Index.SubmitTransactionAsync(
             batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(e))), cancellationToken)));
 
-    /// <summary>Removes the entry. One another sweep removed already is no error (the SDK answers that 404 without throwing).</summary>
-    public Task RemoveAsync(IndexEntry entry, CancellationToken cancellationToken) =>
-        storage.Index.DeleteEntityAsync(entry.PartitionKey, entry.RowKey, ETag.All, cancellationToken);
-
     /// <summary>
     /// Removes the entries, one entity group transaction per partition. A transaction fails whole when one of its
     /// entries is gone already (another sweep removed it): that one is left out and the rest sent again.
@@ -104,10 +100,8 @@ public sealed class ReminderIndex(ReminderStorage storage)
         entries.DistinctBy(e => (e.PartitionKey, e.RowKey)).GroupBy(e => e.PartitionKey).SelectMany(partition => partition.Chunk(MaxBatch));
 
     /// <summary>Entries of <paramref name="sweep"/> due at or before <paramref name="now"/>, oldest first within each shard.</summary>
-    public async IAsyncEnumerable<IndexEntry> DueAsync(Sweep sweep, DateTimeOffset now, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var entry in UntilAsync(sweep, now, cancellationToken)) yield return entry;
-    }
+    public IAsyncEnumerable<IndexEntry> DueAsync(Sweep sweep, DateTimeOffset now, CancellationToken cancellationToken) =>
+        UntilAsync(sweep, now, cancellationToken);
 
     /// <summary>Entries of <paramref name="sweep"/> due at or before <paramref name="until"/>, shard by shard, oldest first within each.</summary>
     public async IAsyncEnumerable<IndexEntry> UntilAsync(Sweep sweep, DateTimeOffset until, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
