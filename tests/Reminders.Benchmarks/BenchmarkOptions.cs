@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Reminders.Benchmarks;
 
-/// <summary>The command line: which scenarios to run and how big. Defaults finish in under 5 minutes on 2 cores.</summary>
+/// <summary>The command line: which scenarios to run and how big. Defaults finish in under 10 minutes on 2 cores, --quick in under 2.</summary>
 public sealed record BenchmarkOptions
 {
     public static readonly IReadOnlyList<string> AllScenarios = ["ingest", "memory", "sweep", "delivery"];
@@ -16,9 +16,12 @@ public sealed record BenchmarkOptions
 
     public IReadOnlyList<int> Concurrency { get; init; } = [1, 32];
 
-    public const int DefaultOrdersSmall = 500;
-    public const int DefaultOrdersLarge = 5_000;
-    public const int DefaultDue = 50;
+    public const int DefaultOrdersSmall = 10_000;
+    public const int DefaultOrdersLarge = 100_000;
+    public const int DefaultDue = 1_000;
+
+    /// <summary>Small sizes: every scenario in under 2 minutes, to check the program, not to quote.</summary>
+    public bool Quick { get; init; }
 
     public int OrdersSmall { get; init; } = DefaultOrdersSmall;
 
@@ -29,7 +32,8 @@ public sealed record BenchmarkOptions
     /// <summary>Reminders pushed through the queue per batch-size setting.</summary>
     public int DeliveryMessages { get; init; } = 500;
 
-    public TimeSpan ProviderDelay { get; init; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>Stub provider answer delays, one delivery run each: a typical SMS API, and a fast one.</summary>
+    public IReadOnlyList<TimeSpan> ProviderDelays { get; init; } = [TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(50)];
 
     public string? Output { get; init; }
 
@@ -43,11 +47,12 @@ public sealed record BenchmarkOptions
           --ingest-requests N   signed webhooks per concurrency level (default 400)
           --ingest-warmup N     webhooks before measuring (default 100)
           --concurrency A,B     concurrency levels (default 1,32)
-          --orders-small N      stored orders, small sweep (default 500)
-          --orders-large N      stored orders, large sweep (default 5000)
-          --due N               reminders due in each sweep (default 50)
-          --delivery-messages N reminders delivered per batch-size setting (default 500)
-          --provider-delay-ms N stub provider answer delay (default 50)
+          --orders-small N      stored orders, small sweep (default 10000)
+          --orders-large N      stored orders, large sweep (default 100000)
+          --due N               reminders due in each sweep (default 1000)
+          --delivery-messages N reminders delivered per provider delay (default 500)
+          --provider-delay-ms A,B stub provider answer delays (default 250,50)
+          --quick               small sizes (ingest 100, sweep 50 due among 500 / 5000, delivery 150): under 2 minutes
           --output PATH         JSON results (default tests/Reminders.Benchmarks/results/latest.json)
           --app-dll PATH        the app to run as a child process
         """;
@@ -72,7 +77,11 @@ public sealed record BenchmarkOptions
                 "--orders-large" => options with { OrdersLarge = Count() },
                 "--due" => options with { Due = Count() },
                 "--delivery-messages" => options with { DeliveryMessages = Count() },
-                "--provider-delay-ms" => options with { ProviderDelay = TimeSpan.FromMilliseconds(Count()) },
+                "--provider-delay-ms" => options with { ProviderDelays = [.. Value().Split(',').Select(v => TimeSpan.FromMilliseconds(int.Parse(v, CultureInfo.InvariantCulture)))] },
+                "--quick" => options with
+                {
+                    Quick = true, IngestRequests = 100, IngestWarmup = 20, OrdersSmall = 500, OrdersLarge = 5_000, Due = 50, DeliveryMessages = 150,
+                },
                 "--output" => options with { Output = Value() },
                 "--app-dll" => options with { AppDll = Value() },
                 "all" => options,

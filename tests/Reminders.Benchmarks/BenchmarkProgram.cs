@@ -58,7 +58,7 @@ public static class BenchmarkProgram
         var machine = MachineInfo.Current(startedAt, watch.Elapsed, loadAtStart);
         results.Note($"machine: {machine.ProcessorCount} cores, {machine.Os}, {machine.Runtime}"
             + (machine.LoadAverageAtStart is null ? "" : $"; load average {machine.LoadAverageAtStart} at the start, {machine.LoadAverageAtEnd} at the end"));
-        results.Note($"defaults are sized to finish in under 5 minutes on 2 cores (this run: {watch.Elapsed.TotalMinutes:0.0} min); larger sizes: --ingest-requests, --orders-small, --orders-large, --due, --delivery-messages");
+        results.Note($"defaults are sized to finish in under 10 minutes on 2 cores (--quick: 2) (this run: {watch.Elapsed.TotalMinutes:0.0} min); larger sizes: --ingest-requests, --orders-small, --orders-large, --due, --delivery-messages");
         var output = options.Output ?? Repository.DefaultOutput;
         await results.WriteJsonAsync(output, options, machine, token);
 

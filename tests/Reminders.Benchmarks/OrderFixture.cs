@@ -33,14 +33,32 @@ public sealed class OrderFixture
         },
     });
 
+    /// <summary>An order.cancelled body for <paramref name="orderId"/>.</summary>
+    public static string OrderCancelledBody(string orderId, DateTimeOffset cancelledAt) => JsonSerializer.Serialize(new
+    {
+        type = "order.cancelled",
+        timestamp = cancelledAt.ToString("O"),
+        data = new { orderId, merchantId = "m-bench" },
+    });
+
+    private static OrderEvent Parse(string body, string webhookId)
+    {
+        var parsed = OrderEventParser.Parse(Encoding.UTF8.GetBytes(body), webhookId, WebhookSource.Orders);
+        return parsed is OrderEventParseResult.Accepted accepted
+            ? accepted.Event
+            : throw new InvalidOperationException($"The fixture's body was not accepted: {parsed}");
+    }
+
+    /// <summary>The order.created and order.cancelled events of an order that was placed and then cancelled.</summary>
+    public static (OrderEvent Created, OrderEvent Cancelled) PlacedThenCancelled(string orderId, string buyerId, DateTimeOffset createdAt) =>
+        (Parse(OrderCreatedBody(orderId, buyerId, createdAt), "msg_" + orderId),
+         Parse(OrderCancelledBody(orderId, createdAt.AddMinutes(10)), "msg_c_" + orderId));
+
     /// <summary>The rows one order.created event leaves in the order's partition, and its index entries.</summary>
     public StoredOrder Build(string orderId, string buyerId, DateTimeOffset createdAt, DateTimeOffset now)
     {
         var webhookId = "msg_" + orderId;
-        var parsed = OrderEventParser.Parse(Encoding.UTF8.GetBytes(OrderCreatedBody(orderId, buyerId, createdAt)), webhookId, WebhookSource.Orders);
-        var e = parsed is OrderEventParseResult.Accepted accepted
-            ? accepted.Event
-            : throw new InvalidOperationException($"The fixture's order.created body was not accepted: {parsed}");
+        var e = Parse(OrderCreatedBody(orderId, buyerId, createdAt), webhookId);
         var before = Order.New(orderId);
         var after = before.Apply(e);
         var planned = ReminderPlanner.Plan(after, Settings).Select(p => ReminderRow.Planned(orderId, p)).ToList();
@@ -66,13 +84,10 @@ public sealed class OrderFixture
         return new StoredOrder(orderId, actions, index);
     }
 
-    /// <summary>The entity ReminderIndex.AddAsync writes for an entry.</summary>
-    public static TableEntity IndexEntity(IndexEntry entry) => new(entry.PartitionKey, entry.RowKey)
-    {
-        ["OrderId"] = entry.OrderId,
-        ["ReminderId"] = entry.ReminderId,
-        ["DueAt"] = entry.DueAt,
-    };
+    /// <summary>The index writes of one order as the app makes them: one upsert transaction per index partition.</summary>
+    public static IEnumerable<IReadOnlyList<TableTransactionAction>> IndexTransactions(IEnumerable<IndexEntry> entries) =>
+        entries.GroupBy(e => e.PartitionKey).SelectMany(p => p.Chunk(100))
+            .Select(batch => (IReadOnlyList<TableTransactionAction>)[.. batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ReminderIndex.ToEntity(e)))]);
 }
 
 /// <summary>One order's partition rows (one entity group transaction) and its index entries.</summary>

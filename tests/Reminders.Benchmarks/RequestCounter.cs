@@ -32,8 +32,12 @@ public sealed class RequestCounter : HttpPipelinePolicy
 
     public sealed class Scope(RequestCounter owner) : IDisposable
     {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _byKind = new();
         private long _requests;
         private long _tableQueries;
+
+        /// <summary>The requests by kind ("table query 1000, table batch 2000, queue send 1000 ..."), most first.</summary>
+        public string ByKind => string.Join(", ", _byKind.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value}"));
 
         public long Requests => Interlocked.Read(ref _requests);
 
@@ -43,10 +47,22 @@ public sealed class RequestCounter : HttpPipelinePolicy
         internal void Count(HttpMessage message)
         {
             Interlocked.Increment(ref _requests);
-            if (message.Request.Method == RequestMethod.Get && message.Request.Uri.Path.EndsWith("()", StringComparison.Ordinal))
+            var kind = KindOf(message.Request);
+            if (kind == "table query") Interlocked.Increment(ref _tableQueries);
+            _byKind.AddOrUpdate(kind, 1, (_, n) => n + 1);
+        }
+
+        private static string KindOf(Request request)
+        {
+            var path = request.Uri.Path;
+            var method = request.Method;
+            if (path.Contains("/messages", StringComparison.Ordinal))
             {
-                Interlocked.Increment(ref _tableQueries);
+                return method == RequestMethod.Post ? "queue send" : method == RequestMethod.Delete ? "queue delete" : method == RequestMethod.Get ? "queue receive" : "queue other";
             }
+            if (path.EndsWith("$batch", StringComparison.Ordinal)) return "table batch";
+            if (method == RequestMethod.Get) return path.EndsWith("()", StringComparison.Ordinal) ? "table query" : "table read";
+            return method == RequestMethod.Delete ? "table delete" : "table write";
         }
 
         public void Dispose()

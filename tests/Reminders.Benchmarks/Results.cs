@@ -5,14 +5,46 @@ using System.Text.Json.Serialization;
 
 namespace Reminders.Benchmarks;
 
-/// <summary>One figure, paired with the baseline measured in the same run; <see cref="Ratio"/> = value / baseline.</summary>
+/// <summary>
+/// One figure, paired with the baseline measured in the same run; <see cref="Ratio"/> = value / baseline. A figure with
+/// a goal in issue #13 carries its <see cref="Id"/> and the goal (on the value, or on the ratio).
+/// </summary>
 public sealed record ResultRow(string Scenario, string Measure, double Value, string Unit)
 {
+    public string? Id { get; init; }
     public string? Baseline { get; init; }
     public double? BaselineValue { get; init; }
     public string? Note { get; init; }
 
+    /// <summary>The goal as the issue words it ("<= 2", ">= 0.8"), on <see cref="GoalOn"/>.</summary>
+    public string? Goal { get; init; }
+
+    public GoalTarget GoalOn { get; init; } = GoalTarget.Value;
+
     public double? Ratio => BaselineValue is > 0 ? Value / BaselineValue : null;
+
+    public bool? Met => Goal is null ? null : GoalCheck.Meets(GoalOn == GoalTarget.Value ? Value : Ratio, Goal);
+}
+
+public enum GoalTarget
+{
+    Value,
+    Ratio,
+}
+
+public static class GoalCheck
+{
+    /// <summary>Whether <paramref name="figure"/> meets a goal written "<= x", ">= x" or "x" (equal at two decimals).</summary>
+    public static bool Meets(double? figure, string goal)
+    {
+        if (figure is not { } f) return false;
+        var text = goal.Trim();
+        if (text.StartsWith("<=", StringComparison.Ordinal)) return f <= Parse(text[2..]) + 1e-9;
+        if (text.StartsWith(">=", StringComparison.Ordinal)) return f >= Parse(text[2..]) - 1e-9;
+        return Math.Round(f, 2) == Math.Round(Parse(text), 2);
+    }
+
+    private static double Parse(string number) => double.Parse(number.Trim(), CultureInfo.InvariantCulture);
 }
 
 /// <summary>The results of one run: printed as a Markdown table and written as JSON.</summary>
@@ -32,8 +64,9 @@ public sealed class ResultSet
     public void Add(ResultRow row)
     {
         _rows.Add(row);
-        Console.WriteLine($"  {row.Scenario} | {row.Measure}: {Format(row.Value)} {row.Unit}"
-            + (row.BaselineValue is { } b ? $" (baseline {row.Baseline}: {Format(b)}, ratio {Format(row.Ratio ?? 0)})" : ""));
+        Console.WriteLine($"  {row.Id ?? row.Scenario} | {row.Measure}: {Format(row.Value)} {row.Unit}"
+            + (row.BaselineValue is { } b ? $" (baseline {row.Baseline}: {Format(b)}, ratio {Format(row.Ratio ?? 0)})" : "")
+            + (row.Goal is null ? "" : $" goal {row.GoalOn.ToString().ToLowerInvariant()} {row.Goal}: {(row.Met == true ? "met" : "missed")}"));
     }
 
     public void Note(string note)
@@ -45,15 +78,19 @@ public sealed class ResultSet
     public string ToMarkdown()
     {
         var text = new StringBuilder();
-        text.AppendLine("| scenario | measure | value | baseline (same run) | baseline value | ratio |");
-        text.AppendLine("| --- | --- | ---: | --- | ---: | ---: |");
-        foreach (var row in _rows)
+        text.AppendLine("| id | measure | value | baseline (same run) | baseline value | ratio | goal | met |");
+        text.AppendLine("| --- | --- | ---: | --- | ---: | ---: | --- | --- |");
+        foreach (var row in _rows.OrderBy(r => r.Id is null))
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"| {row.Scenario} | {row.Measure} | {Format(row.Value)} {row.Unit} | {row.Baseline ?? ""} | ");
+                $"| {(row.Id is null ? row.Scenario : $"`{row.Id}`")} | {row.Measure} | {Format(row.Value)} {row.Unit} | {row.Baseline ?? ""} | ");
             text.Append(row.BaselineValue is { } b ? Format(b) + " " + row.Unit : "");
             text.Append(" | ");
             text.Append(row.Ratio is { } r ? Format(r) : "");
+            text.Append(" | ");
+            text.Append(row.Goal is null ? "" : $"{row.GoalOn.ToString().ToLowerInvariant()} {row.Goal}");
+            text.Append(" | ");
+            text.Append(row.Met switch { true => "yes", false => "**no**", null => "" });
             text.AppendLine(" |");
         }
         text.AppendLine();
@@ -78,9 +115,15 @@ public sealed class ResultSet
                 options.OrdersLarge,
                 options.Due,
                 options.DeliveryMessages,
-                providerDelayMs = options.ProviderDelay.TotalMilliseconds,
+                options.Quick,
+                providerDelaysMs = options.ProviderDelays.Select(d => d.TotalMilliseconds),
             },
-            results = _rows.Select(r => new { r.Scenario, r.Measure, r.Value, r.Unit, r.Baseline, r.BaselineValue, r.Ratio, r.Note }),
+            // One row per figure: the issue's figures (with an id) first.
+            results = _rows.OrderBy(r => r.Id is null).Select(r => new
+            {
+                r.Id, r.Value, r.Baseline, r.BaselineValue, r.Ratio, r.Scenario, r.Measure, r.Unit,
+                goal = r.Goal is null ? null : $"{r.GoalOn.ToString().ToLowerInvariant()} {r.Goal}", r.Met, r.Note,
+            }),
             notes = _notes,
         };
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(document, Json), cancellationToken);

@@ -31,9 +31,9 @@ public sealed class WebhookClient(HttpClient http, byte[] key, TimeProvider time
     }
 
     /// <summary>Posts one signed order event; throws unless the app answers 200 (stored).</summary>
-    public async Task PostOrderEventAsync(string body, CancellationToken cancellationToken)
+    public async Task PostOrderEventAsync(string body, CancellationToken cancellationToken, string? webhookId = null)
     {
-        var id = "msg_" + Guid.NewGuid().ToString("N");
+        var id = webhookId ?? "msg_" + Guid.NewGuid().ToString("N");
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
         var bytes = Encoding.UTF8.GetBytes(body);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/orders") { Content = new ByteArrayContent(bytes) };

@@ -1,6 +1,4 @@
-using System.Globalization;
 using Azure;
-using Azure.Data.Tables;
 using Reminders.App.Orders;
 using Reminders.App.Storage;
 using Reminders.Core;
@@ -32,7 +30,7 @@ public sealed record SweepAttention(
     IReadOnlyList<AttentionEntry> Entries);
 
 /// <summary>The reads behind the dashboard: the due-time index per sweep and the queues' depths. None scans the Orders table.</summary>
-public sealed class DashboardQueries(ReminderStorage storage, OrderStore orders, TimeProvider time)
+public sealed class DashboardQueries(ReminderStorage storage, ReminderIndex index, OrderStore orders, TimeProvider time)
 {
     /// <summary>Index entries read per sweep at most; beyond it the counts say "at least".</summary>
     public const int MaxEntriesPerSweep = 1000;
@@ -74,23 +72,17 @@ public sealed class DashboardQueries(ReminderStorage storage, OrderStore orders,
 
     private async Task<SweepAttention> SweepAttentionAsync(Sweep sweep, DateTimeOffset now, TimeSpan horizon, CancellationToken cancellationToken)
     {
-        // Same key range as the sweep reads (see ReminderIndex), extended to the horizon.
-        var end = $"{sweep}|{(now + horizon).AddMinutes(1).UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture)}";
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {sweep + "|"} and PartitionKey lt {end}");
+        // The sweep's own key range, extended to the horizon.
         var entries = new List<(string OrderId, string ReminderId, DateTimeOffset DueAt)>();
         var capped = false;
-        await foreach (var entity in storage.Index.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var entry in index.UntilAsync(sweep, now + horizon, cancellationToken))
         {
-            var bar = entity.RowKey.IndexOf('|', StringComparison.Ordinal);
-            if (bar <= 0) continue;
-            var dueAt = entity.GetDateTimeOffset("DueAt") ?? now;
-            if (dueAt > now + horizon) continue;
             if (entries.Count == MaxEntriesPerSweep)
             {
                 capped = true;
                 break;
             }
-            entries.Add((entity.RowKey[..bar], entity.RowKey[(bar + 1)..], dueAt));
+            entries.Add((entry.OrderId, entry.ReminderId, entry.DueAt));
         }
 
         var due = entries.Where(e => e.DueAt <= now).OrderBy(e => e.DueAt).ToList();

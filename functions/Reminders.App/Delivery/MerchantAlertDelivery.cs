@@ -57,7 +57,8 @@ public sealed partial class MerchantAlertDelivery(
     /// <summary>What the row is now and whether the order still calls for the alert, then the claim.</summary>
     private async Task<ClaimAttempt> TryClaimAsync(ReminderMessage message, int round, CancellationToken cancellationToken)
     {
-        var row = await orders.GetReminderAsync(message.OrderId, message.ReminderId, cancellationToken);
+        // One query for the reminder row and the order.
+        var (order, row) = await orders.ReadForSendAsync(message.OrderId, message.ReminderId, cancellationToken);
         switch (recorder.Check(row, message, time.GetUtcNow()))
         {
             case RowCheck.Skip skip:
@@ -67,8 +68,7 @@ public sealed partial class MerchantAlertDelivery(
                 return ClaimAttempt.Done(DeliveryOutcome.RetryLater);
         }
         var reminder = row!;
-        var found = await orders.GetOrderAsync(message.OrderId, cancellationToken);
-        if (found is not { Order: var order } || reminder.Audience != Audience.Merchant)
+        if (order is null || reminder.Audience != Audience.Merchant)
         {
             return Skipped(message, "no order, or not a merchant alert");
         }

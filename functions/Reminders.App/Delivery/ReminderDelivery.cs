@@ -57,7 +57,8 @@ public sealed partial class ReminderDelivery(
     private async Task<ClaimAttempt> TryClaimAsync(Channel channel, ReminderMessage message, int round, CancellationToken cancellationToken)
     {
         var wire = channel.ToWire();
-        var row = await orders.GetReminderAsync(message.OrderId, message.ReminderId, cancellationToken);
+        // One query for the reminder row and the order.
+        var (order, row) = await orders.ReadForSendAsync(message.OrderId, message.ReminderId, cancellationToken);
         switch (recorder.Check(row, message, time.GetUtcNow()))
         {
             case RowCheck.Skip skip:
@@ -67,8 +68,7 @@ public sealed partial class ReminderDelivery(
                 return ClaimAttempt.Done(DeliveryOutcome.RetryLater);
         }
         var reminder = row!;
-        var found = await orders.GetOrderAsync(message.OrderId, cancellationToken);
-        if (found is not { Order: var order } || reminder.Audience != Audience.Buyer)
+        if (order is null || reminder.Audience != Audience.Buyer)
         {
             return Skipped(message, wire, "no order, or not a buyer reminder");
         }
@@ -80,8 +80,12 @@ public sealed partial class ReminderDelivery(
         }
 
         var contact = order.Buyer is { } buyer ? BuyerContacts.For(buyer, channel) : null;
-        var profile = order.Buyer is null ? null : await buyers.GetAsync(order.Buyer.Id, cancellationToken);
-        if (profile is not null && await IsOptedOutAsync(profile, channel, contact, cancellationToken))
+        // The buyer's profile and the contact's own opt-out are read side by side.
+        var profileRead = order.Buyer is null ? Task.FromResult<BuyerProfile?>(null) : ReadProfileAsync(order.Buyer.Id, cancellationToken);
+        var contactOptedOut = order.Buyer is null || contact is null ? Task.FromResult(false) : buyers.IsContactOptedOutAsync(channel, contact, cancellationToken);
+        await Task.WhenAll(profileRead, contactOptedOut);
+        var profile = await profileRead;
+        if (profile is not null && (profile.OptedOut.Contains(channel) || await contactOptedOut))
         {
             var suppressed = await recorder.SuppressAsync(reminder, wire, ThrottleReasons.OptedOut, $"the buyer opted out of {wire}", cancellationToken);
             return suppressed ? ClaimAttempt.Done(DeliveryOutcome.Suppressed) : ClaimAttempt.Again;
@@ -165,9 +169,8 @@ public sealed partial class ReminderDelivery(
         public static ClaimAttempt Done(DeliveryOutcome outcome) => new(outcome, null);
     }
 
-    private async Task<bool> IsOptedOutAsync(BuyerProfile profile, Channel channel, string? contact, CancellationToken cancellationToken) =>
-        profile.OptedOut.Contains(channel)
-        || (contact is not null && await buyers.IsContactOptedOutAsync(channel, contact, cancellationToken));
+    private async Task<BuyerProfile?> ReadProfileAsync(string buyerId, CancellationToken cancellationToken) =>
+        await buyers.GetAsync(buyerId, cancellationToken);
 
     private async Task<(DeliveryResult Result, string Provider)> SendAsync(
         Order order, ReminderRow reminder, Channel channel, BuyerDetails buyer, string contact, CancellationToken cancellationToken)

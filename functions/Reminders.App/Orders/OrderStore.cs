@@ -42,7 +42,11 @@ public sealed class OrderStore(
     {
         for (var attempt = 1; ; attempt++)
         {
-            var (seen, current, reminders) = await ReadForEventAsync(e, cancellationToken);
+            // A new order's first event is written without a read: its rows are added, so the transaction fails
+            // with 409 when the order or the event exists already, and the next round reads them.
+            var (seen, current, reminders) = attempt == 1 && e.Type == OrderEventType.OrderCreated
+                ? (false, null, [])
+                : await ReadForEventAsync(e, cancellationToken);
             if (seen) return new ApplyOutcome.AlreadyApplied(e.OrderId);
 
             var before = current is not null ? OrderRows.ToOrder(current) : Order.New(e.OrderId);
@@ -50,25 +54,43 @@ public sealed class OrderStore(
             var now = time.GetUtcNow();
             var changes = Replan(after, reminders, settings);
 
-            // The index entries go first: a crash after them leaves stray entries a sweep discards, never a
-            // planned reminder that no sweep would find.
-            await Task.WhenAll(changes.Planned.Select(row =>
-                index.AddAsync(new IndexEntry(ReminderIndex.SweepOf(row.Kind), row.OrderId, row.ReminderId, row.DueAt), cancellationToken)));
+            // The index entries go first (one transaction per index partition): a crash after them leaves stray
+            // entries a sweep discards, never a planned reminder that no sweep would find.
+            await index.AddAsync(changes.Planned.Select(IndexEntry.Of).ToList(), cancellationToken);
 
             var timeline = TimelineOf(e, before, after, changes, now);
             try
             {
                 await storage.Orders.SubmitTransactionAsync(WriteActions(e, current, after, changes, timeline, now), cancellationToken);
-                _observers.NotifySafely(e.OrderId, timeline); // activity log, outcomes; never fails the write
-                return new ApplyOutcome.Applied(after, changes.Planned);
             }
             catch (TableTransactionFailedException failed) when (failed.Status is 409 or 412 && attempt < MaxAttempts)
             {
                 // 409 on the event row: a copy of this webhook won the race; the next round answers AlreadyApplied.
                 // 409 on the order row or 412 anywhere: another event changed the order; apply ours to the new state.
-                // Jitter, so that writers that collided do not collide again in step.
-                await Task.Delay(TimeSpan.FromMilliseconds(random.Next(5, 20 * attempt)), time, cancellationToken);
+                // Jitter, so that writers that collided do not collide again in step (none before the first read).
+                if (attempt > 1 || current is not null) await Task.Delay(TimeSpan.FromMilliseconds(random.Next(5, 20 * attempt)), time, cancellationToken);
+                continue;
             }
+            _observers.NotifySafely(e.OrderId, timeline); // activity log, outcomes; never fails the write
+            await RemoveStaleEntriesAsync(changes.Stale, cancellationToken);
+            return new ApplyOutcome.Applied(after, changes.Planned);
+        }
+    }
+
+    /// <summary>
+    /// Index entries of reminders the event voided or moved go after the order's transaction (a stray entry is
+    /// harmless, a missing one is not). The event is stored: failing to remove them only leaves them to the sweep.
+    /// </summary>
+    private async Task RemoveStaleEntriesAsync(IReadOnlyList<IndexEntry> stale, CancellationToken cancellationToken)
+    {
+        if (stale.Count == 0) return;
+        try
+        {
+            await index.RemoveAsync(stale, cancellationToken);
+        }
+        catch (RequestFailedException)
+        {
+            // The sweep that reads them finds their rows no longer pending and removes them.
         }
     }
 
@@ -166,19 +188,40 @@ public sealed class OrderStore(
         return row.HasValue ? (OrderRows.ToOrder(row.Value!), row.Value!.ETag) : null;
     }
 
+    /// <summary>One query for what a sweep needs to decide on a reminder: the order and all its reminder rows.</summary>
+    public async Task<(Order? Order, IReadOnlyList<ReminderRow> Reminders)> ReadForDispatchAsync(string orderId, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {orderId} and (RowKey eq {OrderRows.OrderKey} or (RowKey ge {OrderRows.ReminderPrefix} and RowKey lt {"reminder}"}))");
+        Order? order = null;
+        var reminders = new List<ReminderRow>();
+        await foreach (var entity in storage.Orders.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (entity.RowKey == OrderRows.OrderKey) order = OrderRows.ToOrder(entity);
+            else reminders.Add(ReminderRow.FromEntity(entity));
+        }
+        return (order, reminders);
+    }
+
+    /// <summary>One query for what a sender needs: the order and the one reminder row.</summary>
+    public async Task<(Order? Order, ReminderRow? Reminder)> ReadForSendAsync(string orderId, string reminderId, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {orderId} and (RowKey eq {OrderRows.OrderKey} or RowKey eq {OrderRows.ReminderKey(reminderId)})");
+        Order? order = null;
+        ReminderRow? reminder = null;
+        await foreach (var entity in storage.Orders.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (entity.RowKey == OrderRows.OrderKey) order = OrderRows.ToOrder(entity);
+            else reminder = ReminderRow.FromEntity(entity);
+        }
+        return (order, reminder);
+    }
+
     public async Task<ReminderRow?> GetReminderAsync(string orderId, string reminderId, CancellationToken cancellationToken)
     {
         var row = await storage.Orders.GetEntityIfExistsAsync<TableEntity>(orderId, OrderRows.ReminderKey(reminderId), cancellationToken: cancellationToken);
         return row.HasValue ? ReminderRow.FromEntity(row.Value!) : null;
-    }
-
-    public async Task<IReadOnlyList<ReminderRow>> ReadRemindersAsync(string orderId, CancellationToken cancellationToken)
-    {
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {orderId} and RowKey ge {OrderRows.ReminderPrefix} and RowKey lt {"reminder}"}");
-        var rows = new List<ReminderRow>();
-        await foreach (var entity in storage.Orders.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken)) rows.Add(ReminderRow.FromEntity(entity));
-        return rows;
     }
 
     /// <summary>
@@ -212,7 +255,8 @@ public sealed class OrderStore(
         _observers.NotifySafely(orderId, timeline); // activity log, outcomes; never fails the write
     }
 
-    private sealed record PlanChanges(IReadOnlyList<ReminderRow> Planned, IReadOnlyList<ReminderRow> Voided);
+    /// <param name="Stale">Index entries of the voided rows and of the re-planned rows' old due times.</param>
+    private sealed record PlanChanges(IReadOnlyList<ReminderRow> Planned, IReadOnlyList<ReminderRow> Voided, IReadOnlyList<IndexEntry> Stale);
 
     /// <summary>
     /// New plan entries become planned rows; pending rows whose planned time moved are re-planned; pending rows
@@ -224,6 +268,7 @@ public sealed class OrderStore(
         var plan = ReminderPlanner.Plan(order, settings);
         var byId = existing.ToDictionary(r => r.ReminderId, StringComparer.Ordinal);
         var planned = new List<ReminderRow>();
+        var stale = new List<IndexEntry>();
         foreach (var entry in plan)
         {
             if (!byId.TryGetValue(entry.ReminderId, out var row))
@@ -233,6 +278,7 @@ public sealed class OrderStore(
             else if (row.Status == ReminderStatus.Planned && row.PlannedFor != entry.DueAt)
             {
                 planned.Add(row with { PlannedFor = entry.DueAt, DueAt = entry.DueAt });
+                stale.Add(IndexEntry.Of(row));
             }
         }
         var planIds = plan.Select(p => p.ReminderId).ToHashSet(StringComparer.Ordinal);
@@ -240,6 +286,7 @@ public sealed class OrderStore(
             .Where(r => r.Status.IsPending() && !planIds.Contains(r.ReminderId))
             .Select(r => r with { Status = ReminderStatus.Voided, Reason = $"order is {order.State.ToWire()}" })
             .ToList();
-        return new PlanChanges(planned, voided);
+        stale.AddRange(voided.Select(IndexEntry.Of));
+        return new PlanChanges(planned, voided, stale);
     }
 }

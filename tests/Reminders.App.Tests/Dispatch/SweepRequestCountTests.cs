@@ -59,15 +59,27 @@ public sealed class SweepRequestCountTests(PrivateAzurite azurite, ITestOutputHe
         }
     }
 
-    /// <summary>Orders placed half an hour ago through the order store: each has its first payment reminder due now.</summary>
+    /// <summary>
+    /// Orders placed half an hour ago through the order store: each has its first payment reminder due now. They fall
+    /// in the index shards in the same way every time (handled entries are removed in one transaction per shard).
+    /// </summary>
     private static async Task<IReadOnlyList<string>> CreateDueOrdersAsync(DispatchApp app)
     {
-        var orderIds = Enumerable.Range(0, Due).Select(_ => ReminderAppFactory.NewOrderId()).ToList();
+        var orderIds = Enumerable.Range(0, Due).Select(i => NewOrderIdInShard(i % ReminderIndex.Shards)).ToList();
         foreach (var orderId in orderIds)
         {
             await app.ApplyAsync(TestEvents.Created(orderId, TestEvents.Buyer(TestEvents.NewBuyerId()), app.Time.GetUtcNow().AddMinutes(-31)));
         }
         return orderIds;
+    }
+
+    private static string NewOrderIdInShard(int shard)
+    {
+        while (true)
+        {
+            var orderId = ReminderAppFactory.NewOrderId();
+            if (ReminderIndex.PartitionFor(Sweep.PaymentDue, orderId) == $"{Sweep.PaymentDue}|{shard}") return orderId;
+        }
     }
 
     /// <summary>
@@ -90,7 +102,7 @@ public sealed class SweepRequestCountTests(PrivateAzurite azurite, ITestOutputHe
             Assert.All(plan, p => Assert.True(p.DueAt > now));
             orders.Add(OrderRows.ToEntity(order, now));
             index.AddRange(plan.Select(p => new IndexEntry(ReminderIndex.SweepOf(p.Kind), orderId, p.ReminderId, p.DueAt))
-                .Select(e => new TableEntity(e.PartitionKey, e.RowKey) { ["OrderId"] = e.OrderId, ["ReminderId"] = e.ReminderId, ["DueAt"] = e.DueAt }));
+                .Select(ReminderIndex.ToEntity));
         }
 
         var storage = app.Storage;
