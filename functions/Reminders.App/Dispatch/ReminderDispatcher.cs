@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Reminders.App.Buyers;
+using Reminders.App.Merchants;
 using Reminders.App.Observability;
 using Reminders.App.Orders;
 using Reminders.Core;
@@ -32,8 +33,7 @@ public sealed partial class ReminderDispatcher(
     BuyerStore buyers,
     ReminderIndex index,
     ReminderStorage storage,
-    ReminderSettings settings,
-    ThrottleSettings throttle,
+    MerchantPolicies policies,
     ClaimTimeouts claims,
     TimeProvider time,
     ILogger<ReminderDispatcher> logger,
@@ -104,7 +104,7 @@ public sealed partial class ReminderDispatcher(
         if (found is not { } current) return DispatchOutcome.Skipped;
         var order = current.Order;
 
-        if (!ReminderRelevance.IsStillDue(order, reminder.ReminderId, settings))
+        if (!ReminderRelevance.IsStillDue(order, reminder.ReminderId, await policies.ForOrderAsync(order, cancellationToken)))
         {
             return await SuppressAsync(entry, reminder, "order_state", $"the order is {order.State.ToWire()}; the reminder no longer applies", now, cancellationToken);
         }
@@ -151,12 +151,14 @@ public sealed partial class ReminderDispatcher(
     private async Task<DispatchOutcome> ThrottleAsync(
         IndexEntry entry, ReminderRow reminder, Order order, BuyerDetails buyer, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var profile = await buyers.GetAsync(buyer.Id, cancellationToken);
+        var profile = await buyers.GetAsync(buyers.KeyOf(order.MerchantId, buyer.Id), cancellationToken);
         var siblings = await orders.ReadRemindersAsync(order.OrderId, cancellationToken);
+        var throttle = (await policies.CurrentAsync(order.MerchantId, cancellationToken)).Throttle;
         var decision = ReminderThrottle.Decide(await BuildRequestAsync(reminder, order, buyer, profile, siblings, now, cancellationToken), throttle);
         return decision switch
         {
-            ThrottleDecision.Send send => await EnqueueAsync(entry, reminder, QueueFor(send.Channel), send.Channel, IsTransactional(reminder) ? null : profile, now, cancellationToken),
+            ThrottleDecision.Send send => await EnqueueAsync(entry, reminder, QueueFor(send.Channel), send.Channel,
+                IsTransactional(reminder) ? null : new CapSlot(profile, throttle.BuyerDailyCap), now, cancellationToken),
             ThrottleDecision.Defer defer => await DeferAsync(entry, reminder, defer.Until, defer.Reason, defer.Description, now, cancellationToken),
             ThrottleDecision.Suppress suppress => await SuppressAsync(entry, reminder, suppress.Reason, suppress.Description, now, cancellationToken),
             _ => throw new InvalidOperationException("Unknown throttle decision."),
@@ -192,9 +194,12 @@ public sealed partial class ReminderDispatcher(
 
     private static bool IsTransactional(ReminderRow reminder) => reminder.Transactional;
 
-    /// <param name="capProfile">The buyer's profile as the throttle saw it, when the reminder counts against their daily cap.</param>
+    /// <summary>The buyer's profile as the throttle saw it and the merchant's daily cap, for a reminder that counts against it.</summary>
+    private sealed record CapSlot(BuyerProfile Profile, int DailyCap);
+
+    /// <param name="capProfile">The buyer's profile and cap, when the reminder counts against their daily cap.</param>
     private async Task<DispatchOutcome> EnqueueAsync(
-        IndexEntry entry, ReminderRow reminder, string queue, Channel? channel, BuyerProfile? capProfile, DateTimeOffset now, CancellationToken cancellationToken)
+        IndexEntry entry, ReminderRow reminder, string queue, Channel? channel, CapSlot? capProfile, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var claim = reminder with { Status = ReminderStatus.Enqueuing, Channel = channel, ClaimedAt = now, Attempt = reminder.Attempt + 1 };
         var claimedETag = await orders.UpdateReminderAsync(claim, [], cancellationToken);
@@ -228,14 +233,15 @@ public sealed partial class ReminderDispatcher(
     /// Counts the reminder against the buyer's daily cap, unless the cap filled up since the throttle looked. Starts
     /// from the profile the throttle read; the save is conditional on its ETag, so a change since means a fresh read.
     /// </summary>
-    private async Task<bool> TakeCapSlotAsync(ReminderRow reminder, BuyerProfile profile, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> TakeCapSlotAsync(ReminderRow reminder, CapSlot slot, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var profile = slot.Profile;
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            if (attempt > 0) profile = await buyers.GetAsync(profile.BuyerId, cancellationToken);
+            if (attempt > 0) profile = await buyers.GetAsync(profile.BuyerKey, cancellationToken);
             if (profile.Recent.Any(r => r.OrderId == reminder.OrderId && r.ReminderId == reminder.ReminderId)) return true;
             var inWindow = profile.Recent.Count(r => r.At > now.AddDays(-1));
-            if (inWindow >= throttle.BuyerDailyCap) return false;
+            if (inWindow >= slot.DailyCap) return false;
             var updated = profile with { Recent = [.. profile.Recent, new RecentReminder(now, reminder.OrderId, reminder.ReminderId)] };
             if (await buyers.TrySaveAsync(updated, cancellationToken)) return true;
         }
