@@ -27,7 +27,7 @@ namespace Reminders.App.Delivery;
 public sealed partial class MerchantAlertDelivery(
     OrderStore orders,
     MerchantPolicies policies,
-    MerchantDirectory merchants,
+    MerchantCatalog merchants,
     ReminderContent content,
     ChannelSenders senders,
     DeliveryRecorder recorder,
@@ -117,7 +117,7 @@ public sealed partial class MerchantAlertDelivery(
     private async Task<(List<(string, string, DeliveryResult)> Results, Dictionary<string, string> Delivered)> SendAsync(
         Order order, ReminderRow claimed, CancellationToken cancellationToken)
     {
-        var merchant = await merchants.ForAsync(order.MerchantId, cancellationToken);
+        var merchant = await merchants.ProfileAsync(order.MerchantId, cancellationToken);
         var rendered = await content.ForMerchantAsync(order, claimed, cancellationToken);
         var label = new OutboxLabel(order.OrderId, claimed.Kind.ToWire(), Channel);
         var delivered = ParseDelivered(claimed.ProviderMessageId);

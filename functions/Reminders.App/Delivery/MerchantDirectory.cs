@@ -123,21 +123,19 @@ public sealed class MerchantDirectory
 
     private readonly Dictionary<string, MerchantProfile> _settings;
     private readonly MerchantProfile _default;
-    private readonly MerchantCatalog _catalog;
 
-    public MerchantDirectory(IOptions<MerchantsOptions> options, MerchantCatalog catalog)
+    public MerchantDirectory(IOptions<MerchantsOptions> options)
     {
         _settings = options.Value.Where(m => !string.Equals(m.Key, DefaultKey, StringComparison.OrdinalIgnoreCase))
             .ToDictionary(m => m.Key, m => m.Value.ToProfile(m.Key), StringComparer.Ordinal);
         _default = options.Value.FirstOrDefault(m => string.Equals(m.Key, DefaultKey, StringComparison.OrdinalIgnoreCase)).Value?.ToProfile(DefaultKey)
             ?? new MerchantProfile((string?)null);
-        _catalog = catalog;
     }
 
-    /// <summary>The merchant's own profile (table, else settings), completed from the defaults.</summary>
-    public async ValueTask<MerchantProfile> ForAsync(string? merchantId, CancellationToken cancellationToken)
+    /// <summary>The merchant's own profile (its entry in <paramref name="table"/>, else its settings), completed from the defaults.</summary>
+    public MerchantProfile For(string? merchantId, IReadOnlyDictionary<string, MerchantEntry> table)
     {
-        var own = merchantId is null ? null : Own(merchantId, await _catalog.GetAsync(cancellationToken));
+        var own = merchantId is null ? null : Own(merchantId, table);
         return new MerchantProfile(merchantId)
         {
             Name = own?.Name,

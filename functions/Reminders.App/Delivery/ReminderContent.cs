@@ -10,12 +10,12 @@ using Reminders.Core.Templates;
 namespace Reminders.App.Delivery;
 
 /// <summary>Renders a reminder row of an order into the words of its message, in the reader's locale.</summary>
-public sealed class ReminderContent(MerchantPolicies policies, MerchantDirectory merchants)
+public sealed class ReminderContent(MerchantPolicies policies, MerchantCatalog merchants)
 {
     /// <summary>The buyer's message on <paramref name="channel"/>: in the buyer's locale, the merchant's default locale as fallback.</summary>
     public async Task<RenderedMessage> ForBuyerAsync(Order order, ReminderRow reminder, Channel channel, CancellationToken cancellationToken)
     {
-        var merchant = await merchants.ForAsync(order.MerchantId, cancellationToken);
+        var merchant = await merchants.ProfileAsync(order.MerchantId, cancellationToken);
         var settings = await policies.ForOrderAsync(order, cancellationToken);
         var model = Model(order, reminder, merchant, settings, order.Buyer?.TimeZone ?? settings.DefaultTimeZone) with
         {
@@ -27,7 +27,7 @@ public sealed class ReminderContent(MerchantPolicies policies, MerchantDirectory
     /// <summary>The merchant's alert, in the merchant's locale; the buyer appears only masked.</summary>
     public async Task<RenderedMessage> ForMerchantAsync(Order order, ReminderRow reminder, CancellationToken cancellationToken)
     {
-        var merchant = await merchants.ForAsync(order.MerchantId, cancellationToken);
+        var merchant = await merchants.ProfileAsync(order.MerchantId, cancellationToken);
         var settings = await policies.ForOrderAsync(order, cancellationToken);
         var model = Model(order, reminder, merchant, settings, settings.DefaultTimeZone) with
         {

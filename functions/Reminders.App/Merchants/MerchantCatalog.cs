@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Reminders.App.Delivery;
 
 namespace Reminders.App.Merchants;
 
@@ -8,7 +9,7 @@ namespace Reminders.App.Merchants;
 /// webhooks do not pay a storage request per merchant lookup and a change reaches every instance within the lifetime.
 /// A write through this instance drops its copy at once.
 /// </summary>
-public sealed class MerchantCatalog(MerchantTable table, TimeProvider time, IOptions<MerchantStoreOptions> options) : IDisposable
+public sealed class MerchantCatalog(MerchantTable table, MerchantDirectory directory, TimeProvider time, IOptions<MerchantStoreOptions> options) : IDisposable
 {
     private sealed record Snapshot(IReadOnlyDictionary<string, MerchantEntry> Merchants, DateTimeOffset ReadAt);
 
@@ -32,6 +33,10 @@ public sealed class MerchantCatalog(MerchantTable table, TimeProvider time, IOpt
             _reading.Release();
         }
     }
+
+    /// <summary>The merchant's profile: its table entry, else its settings, completed from Merchants__Default__*.</summary>
+    public async ValueTask<MerchantProfile> ProfileAsync(string? merchantId, CancellationToken cancellationToken) =>
+        directory.For(merchantId, await GetAsync(cancellationToken));
 
     /// <summary>Forget what was read: the next lookup reads the table again (after a write on this instance).</summary>
     public void Invalidate() => Volatile.Write(ref _snapshot, null);

@@ -102,7 +102,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         using (var admin = new HttpClient { BaseAddress = new Uri(_baseUrl) })
         {
             admin.DefaultRequestHeaders.Add("x-functions-key", ReminderAppFactory.AdminKey);
-            var buyer = System.Text.Json.JsonDocument.Parse(await admin.GetStringAsync("/api/admin/buyers/" + buyerId)).RootElement;
+            var buyer = System.Text.Json.JsonDocument.Parse(await admin.GetStringAsync("/api/admin/buyers/" + buyerId + "?merchantId=m-1")).RootElement;
             Assert.Equal(["sms"], buyer.GetProperty("optedOut").EnumerateArray().Select(c => c.GetString()!).ToArray());
         }
 
