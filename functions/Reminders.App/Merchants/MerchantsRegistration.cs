@@ -12,6 +12,7 @@ public static class MerchantsRegistration
         services.AddSettings<MerchantStoreOptions>(configuration, MerchantStoreOptions.Section);
         services.AddSingleton<MerchantTable>();
         services.AddSingleton<MerchantCatalog>();
+        services.AddHostedService<MerchantCatalogWarmUp>();
         services.AddSingleton<MerchantPolicies>();
         services.AddSingleton<MerchantRequests>();
         return services;

@@ -26,6 +26,31 @@ public static class WebhookUrlRules
             : null;
     }
 
+    /// <summary>
+    /// The connect step of the alert webhooks' HttpClient: a host name is resolved here and every address it gives
+    /// must be public, so a name that points (or is re-pointed) at a private address is not called either.
+    /// </summary>
+    public static async ValueTask<Stream> ConnectToPublicAddressAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var host = context.DnsEndPoint.Host;
+        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        if (addresses.Length == 0 || !addresses.All(IsPublic))
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, $"{host} resolves to a loopback, link-local or private address; alert webhooks go to public addresses only.");
+        }
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(addresses[0], context.DnsEndPoint.Port), cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Whether a connection to <paramref name="address"/> leaves the machine's own networks.</summary>
     public static bool IsPublic(IPAddress address)
     {

@@ -53,7 +53,9 @@ public sealed record ReminderSettings
     public TimeSpan RefundWindow { get; init; } = TimeSpan.FromDays(3);
 
     /// <summary>The kinds planned at all; every kind unless a merchant's policy turns some off.</summary>
-    public IReadOnlySet<ReminderKind> EnabledKinds { get; init; } = Enum.GetValues<ReminderKind>().ToHashSet();
+    public IReadOnlySet<ReminderKind> EnabledKinds { get; init; } = AllKinds;
+
+    private static readonly IReadOnlySet<ReminderKind> AllKinds = Enum.GetValues<ReminderKind>().ToHashSet();
 
     /// <summary>Whose rules these are, for the order's timeline (the merchant's policy and its version); null for the settings alone.</summary>
     public string? Source { get; init; }
