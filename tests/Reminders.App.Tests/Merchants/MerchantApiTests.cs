@@ -152,6 +152,10 @@ public sealed class MerchantApiTests : IClassFixture<ReminderAppFactoryFixture>
 
         using var badSize = await _admin.GetAsync("/api/merchants?pageSize=0");
         Assert.Equal("pageSize", await FieldAsync(badSize));
+        using var badToken = await _admin.GetAsync("/api/merchants?continuationToken=" + new string('x', 2000));
+        Assert.Equal("continuationToken", await FieldAsync(badToken));
+        using var strangeToken = await _admin.GetAsync("/api/merchants?continuationToken=not%20a%20token%20at%20all");
+        Assert.True(strangeToken.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest, strangeToken.StatusCode.ToString());
     }
 
     [Fact]
