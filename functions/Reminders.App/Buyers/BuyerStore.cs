@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
 using Reminders.Core;
 using Reminders.Core.Notifications;
 using Reminders.Core.Orders;
@@ -16,13 +17,13 @@ public sealed record RecentReminder(DateTimeOffset At, string OrderId, string Re
 /// <summary>
 /// What the throttle needs of a buyer across all their orders: channels opted out of, contacts a provider
 /// reported as bad (by hash, so a new address is not held against the buyer), and the reminders of the
-/// last 24 hours. One row (Buyers table, PartitionKey = buyer id, RowKey = profile) updated with If-Match,
-/// so two sweeps cannot both take the buyer's last reminder of the day.
+/// last 24 hours. One row (Buyers table, PartitionKey = the buyer's key, see <see cref="BuyerStore.KeyOf"/>,
+/// RowKey = profile) updated with If-Match, so two sweeps cannot both take the buyer's last reminder of the day.
 /// </summary>
-public sealed record BuyerProfile(string BuyerId, ETag ETag, IReadOnlySet<Channel> OptedOut, IReadOnlyDictionary<Channel, string> BadContacts, IReadOnlyList<RecentReminder> Recent)
+public sealed record BuyerProfile(string BuyerKey, ETag ETag, IReadOnlySet<Channel> OptedOut, IReadOnlyDictionary<Channel, string> BadContacts, IReadOnlyList<RecentReminder> Recent)
 {
-    public static BuyerProfile Empty(string buyerId) =>
-        new(buyerId, default, new HashSet<Channel>(), new Dictionary<Channel, string>(), []);
+    public static BuyerProfile Empty(string buyerKey) =>
+        new(buyerKey, default, new HashSet<Channel>(), new Dictionary<Channel, string>(), []);
 
     public bool IsBad(Channel channel, string? contact) =>
         contact is not null && BadContacts.TryGetValue(channel, out var hash) && hash == ContactHash.Of(contact);
@@ -35,21 +36,38 @@ public static class ContactHash
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(contact.Trim().ToLowerInvariant())));
 }
 
-/// <summary>Buyer profiles and contact opt-outs in the Buyers table.</summary>
-public sealed class BuyerStore(Orders.ReminderStorage storage, TimeProvider time)
+/// <summary>
+/// Buyer profiles and contact opt-outs in the Buyers table. A buyer is stored under its key (<see cref="KeyOf"/>):
+/// its merchant and buyer id, or the buyer id alone when Buyers__GlobalIds says buyer ids are global. Every method
+/// that names a buyer takes that key.
+/// </summary>
+public sealed class BuyerStore(Orders.ReminderStorage storage, TimeProvider time, IOptions<BuyersOptions> options)
 {
     private const string ProfileKey = "profile";
     private const int MaxAttempts = 20;
 
-    public async Task<BuyerProfile> GetAsync(string buyerId, CancellationToken cancellationToken)
+    /// <summary>Separates merchant and buyer id in a key; ids never hold it (A-Z a-z 0-9 . _ : -).</summary>
+    public const char ScopeSeparator = '|';
+
+    public bool IdsAreGlobal => options.Value.GlobalIds;
+
+    /// <summary>The key a buyer's profile is stored under: <c>{merchantId}|{buyerId}</c>, or the buyer id when ids are global.</summary>
+    public string KeyOf(string? merchantId, string buyerId) =>
+        options.Value.GlobalIds ? buyerId : merchantId + ScopeSeparator + buyerId;
+
+    /// <summary>Whether <paramref name="key"/> has the shape <see cref="KeyOf"/> gives under the current setting.</summary>
+    public bool IsKey(string key) =>
+        options.Value.GlobalIds ? !key.Contains(ScopeSeparator, StringComparison.Ordinal) : key.Count(c => c == ScopeSeparator) == 1;
+
+    public async Task<BuyerProfile> GetAsync(string buyerKey, CancellationToken cancellationToken)
     {
-        var row = await storage.Buyers.GetEntityIfExistsAsync<TableEntity>(buyerId, ProfileKey, cancellationToken: cancellationToken);
-        if (!row.HasValue) return BuyerProfile.Empty(buyerId);
+        var row = await storage.Buyers.GetEntityIfExistsAsync<TableEntity>(buyerKey, ProfileKey, cancellationToken: cancellationToken);
+        if (!row.HasValue) return BuyerProfile.Empty(buyerKey);
         var e = row.Value!;
         var optedOut = WireNames.ParseChannelList(e.GetString("OptedOut"));
         var bad = JsonSerializer.Deserialize<Dictionary<Channel, string>>(e.GetString("BadContacts") ?? "{}") ?? [];
         var recent = JsonSerializer.Deserialize<List<RecentReminder>>(e.GetString("Recent") ?? "[]") ?? [];
-        return new BuyerProfile(buyerId, e.ETag, optedOut, bad, recent);
+        return new BuyerProfile(buyerKey, e.ETag, optedOut, bad, recent);
     }
 
     /// <summary>Writes the profile if nobody changed it since it was read; false when someone did.</summary>
@@ -59,7 +77,7 @@ public sealed class BuyerStore(Orders.ReminderStorage storage, TimeProvider time
     private async Task<bool> TrySaveOnceAsync(BuyerProfile profile, CancellationToken cancellationToken)
     {
         var dayAgo = time.GetUtcNow().AddDays(-1);
-        var entity = new TableEntity(profile.BuyerId, ProfileKey)
+        var entity = new TableEntity(profile.BuyerKey, ProfileKey)
         {
             ["OptedOut"] = string.Join(',', profile.OptedOut.Select(c => c.ToWire()).Order()),
             ["BadContacts"] = JsonSerializer.Serialize(profile.BadContacts),
@@ -78,13 +96,13 @@ public sealed class BuyerStore(Orders.ReminderStorage storage, TimeProvider time
     }
 
     /// <summary>Applies <paramref name="change"/> to the current profile until it is written without a conflict.</summary>
-    public async Task<BuyerProfile> UpdateAsync(string buyerId, Func<BuyerProfile, BuyerProfile> change, CancellationToken cancellationToken)
+    public async Task<BuyerProfile> UpdateAsync(string buyerKey, Func<BuyerProfile, BuyerProfile> change, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var changed = change(await GetAsync(buyerId, cancellationToken));
+            var changed = change(await GetAsync(buyerKey, cancellationToken));
             if (await TrySaveAsync(changed, cancellationToken)) return changed;
-            if (attempt >= MaxAttempts) throw new InvalidOperationException($"Buyer {buyerId}'s profile kept changing under {MaxAttempts} attempts.");
+            if (attempt >= MaxAttempts) throw new InvalidOperationException($"Buyer {buyerKey}'s profile kept changing under {MaxAttempts} attempts.");
         }
     }
 
@@ -106,16 +124,16 @@ public sealed class BuyerStore(Orders.ReminderStorage storage, TimeProvider time
         return (contacts, optedOut);
     }
 
-    public Task<BuyerProfile> SetOptOutAsync(string buyerId, Channel channel, bool optedOut, CancellationToken cancellationToken) =>
-        UpdateAsync(buyerId, p =>
+    public Task<BuyerProfile> SetOptOutAsync(string buyerKey, Channel channel, bool optedOut, CancellationToken cancellationToken) =>
+        UpdateAsync(buyerKey, p =>
         {
             var set = p.OptedOut.ToHashSet();
             if (optedOut) set.Add(channel); else set.Remove(channel);
             return p with { OptedOut = set };
         }, cancellationToken);
 
-    public Task<BuyerProfile> MarkContactBadAsync(string buyerId, Channel channel, string contact, CancellationToken cancellationToken) =>
-        UpdateAsync(buyerId, p => p with { BadContacts = new Dictionary<Channel, string>(p.BadContacts) { [channel] = ContactHash.Of(contact) } }, cancellationToken);
+    public Task<BuyerProfile> MarkContactBadAsync(string buyerKey, Channel channel, string contact, CancellationToken cancellationToken) =>
+        UpdateAsync(buyerKey, p => p with { BadContacts = new Dictionary<Channel, string>(p.BadContacts) { [channel] = ContactHash.Of(contact) } }, cancellationToken);
 
     /// <summary>Opt-out of a contact itself (an SMS STOP names a number, not a buyer): applies to every buyer using it.</summary>
     public Task OptOutContactAsync(Channel channel, string contact, CancellationToken cancellationToken) =>

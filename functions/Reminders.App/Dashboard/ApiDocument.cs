@@ -140,6 +140,28 @@ public sealed class ApiDocument
                 Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = WebhookEnvelopeSchema() } },
             };
         }
+
+        if (function.Name is nameof(Functions.PutMerchant) or nameof(Functions.DeleteMerchant))
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = "If-Match",
+                In = ParameterLocation.Header,
+                Description = "The ETag of the version read; the change is made only if the merchant is still at it (412 otherwise). * means any existing version.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+        }
+        if (function.Name == nameof(Functions.PutMerchant))
+        {
+            // The function reads its body raw (to name each bad field): describe it.
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Description = "The whole merchant; every field optional. Rules and the policy fields are in the README (Merchants).",
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = MerchantSchema() } },
+            };
+        }
     }
 
     private static void RequireKey(OpenApiOperation operation, OpenApiDocument document)
@@ -194,6 +216,54 @@ public sealed class ApiDocument
             ["data"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "orderId, merchantId, buyer, amount, payLater, ..." },
         },
     };
+
+    private static OpenApiSchema MerchantSchema()
+    {
+        static OpenApiSchema Text(string description) => new() { Type = JsonSchemaType.String | JsonSchemaType.Null, Description = description };
+        static OpenApiSchema List(string description) => new() { Type = JsonSchemaType.Array | JsonSchemaType.Null, Items = new OpenApiSchema { Type = JsonSchemaType.String }, Description = description };
+        return new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["name"] = Text("How messages name the merchant."),
+                ["locale"] = Text("Fallback locale of its buyers, and its alerts' locale (zh-CN, en)."),
+                ["timeZone"] = Text("IANA zone for its buyers without one."),
+                ["alertEmail"] = Text("Merchant alerts by email."),
+                ["alertWebhook"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object | JsonSchemaType.Null,
+                    Properties = new Dictionary<string, IOpenApiSchema>
+                    {
+                        ["url"] = Text("https, not a loopback, link-local or private address."),
+                        ["secrets"] = List("1 to 5 whsec_ secrets, or hints (…abcd) of stored ones to keep; the first signs."),
+                    },
+                },
+                ["linkTemplate"] = Text("Order page for buyers: https://.../{orderId}."),
+                ["policy"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object | JsonSchemaType.Null,
+                    Description = "Overrides the global Reminders__* settings field by field; a field left out inherits.",
+                    Properties = new Dictionary<string, IOpenApiSchema>
+                    {
+                        ["kinds"] = List("Reminder kinds planned at all (payment_due, confirm_receipt, ...)."),
+                        ["paymentDueSteps"] = List("TimeSpans after order.created."),
+                        ["paymentDueWindow"] = Text("TimeSpan; its end is the payment deadline."),
+                        ["confirmReceiptSteps"] = List("TimeSpans after order.delivered."),
+                        ["confirmReceiptAutoConfirmAfter"] = Text("TimeSpan after order.delivered."),
+                        ["payLaterSteps"] = List("TimeSpans relative to payLater.dueAt, negative before it."),
+                        ["settlementWindow"] = Text("TimeSpan after payment.succeeded."),
+                        ["refundWindow"] = Text("TimeSpan after refund.requested."),
+                        ["minInterval"] = Text("TimeSpan between two reminders of one order."),
+                        ["buyerDailyCap"] = new OpenApiSchema { Type = JsonSchemaType.Integer | JsonSchemaType.Null, Description = "Reminders per buyer per rolling 24 h." },
+                        ["quietHoursStart"] = Text("HH:mm, buyer-local."),
+                        ["quietHoursEnd"] = Text("HH:mm, buyer-local; equal to the start turns quiet hours off."),
+                        ["channels"] = List("Channel order: push, sms, email."),
+                    },
+                },
+            },
+        };
+    }
 
     private static OpenApiParameter Header(string name, string description) => new()
     {

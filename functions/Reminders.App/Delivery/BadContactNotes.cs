@@ -10,16 +10,16 @@ public sealed record BadContactNote(Channel Channel, string MaskedContact, strin
 
 /// <summary>
 /// The buyer profile keeps bad contacts only as hashes; this keeps, beside it in the Buyers table
-/// (PartitionKey = buyer id, RowKey = <c>badcontact|{channel}</c>), the masked contact and why it was marked,
+/// (PartitionKey = the buyer's key, as BuyerStore.KeyOf gives it, RowKey = <c>badcontact|{channel}</c>), the masked contact and why it was marked,
 /// for GET /api/admin/buyers/{buyerId}.
 /// </summary>
 public sealed class BadContactNotes(ReminderStorage storage, TimeProvider time)
 {
     private const string Prefix = "badcontact|";
 
-    public Task NoteAsync(string buyerId, Channel channel, string contact, string reason, CancellationToken cancellationToken)
+    public Task NoteAsync(string buyerKey, Channel channel, string contact, string reason, CancellationToken cancellationToken)
     {
-        var note = new TableEntity(buyerId, Prefix + channel.ToWire())
+        var note = new TableEntity(buyerKey, Prefix + channel.ToWire())
         {
             ["Masked"] = Mask(channel, contact),
             ["Reason"] = reason,
@@ -28,13 +28,13 @@ public sealed class BadContactNotes(ReminderStorage storage, TimeProvider time)
         return storage.CreatingMissingAsync(() => storage.Buyers.UpsertEntityAsync(note, TableUpdateMode.Replace, cancellationToken), cancellationToken);
     }
 
-    public Task<IReadOnlyList<BadContactNote>> ListAsync(string buyerId, CancellationToken cancellationToken) =>
-        storage.CreatingMissingAsync(() => ListOnceAsync(buyerId, cancellationToken), cancellationToken);
+    public Task<IReadOnlyList<BadContactNote>> ListAsync(string buyerKey, CancellationToken cancellationToken) =>
+        storage.CreatingMissingAsync(() => ListOnceAsync(buyerKey, cancellationToken), cancellationToken);
 
-    private async Task<IReadOnlyList<BadContactNote>> ListOnceAsync(string buyerId, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<BadContactNote>> ListOnceAsync(string buyerKey, CancellationToken cancellationToken)
     {
         var notes = new List<BadContactNote>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {buyerId} and RowKey ge {Prefix} and RowKey lt {"badcontact}"}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {buyerKey} and RowKey ge {Prefix} and RowKey lt {"badcontact}"}");
         await foreach (var e in storage.Buyers.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             if (!WireNames.TryParseChannel(e.RowKey[Prefix.Length..], out var channel)) continue;

@@ -30,6 +30,12 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton(sp => DeliverySettings.From(sp.GetRequiredService<IOptions<ReminderOptions>>(), twilio));
         services.AddSingleton<MerchantDirectory>();
         services.AddChannels(configuration);
+        // Alert webhooks (redirects are not followed) connect to public addresses only, unless settings allow others.
+        services.AddHttpClient(Reminders.Channels.Webhooks.WebhookSender.HttpClientName).ConfigurePrimaryHttpMessageHandler((handler, provider) =>
+        {
+            if (!provider.GetRequiredService<IOptions<Merchants.MerchantStoreOptions>>().Value.AllowPrivateWebhookUrls)
+                ((SocketsHttpHandler)handler).ConnectCallback = Merchants.WebhookUrlRules.ConnectToPublicAddressAsync;
+        });
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<UnsubscribeLinks>();
         services.AddSingleton<BadContactNotes>();

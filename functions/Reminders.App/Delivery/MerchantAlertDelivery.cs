@@ -5,13 +5,13 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Azure.Storage.Queues.Models;
 using Reminders.App.Dispatch;
+using Reminders.App.Merchants;
 using Reminders.App.Observability;
 using Reminders.App.Orders;
 using Reminders.Channels;
 using Reminders.Core;
 using Reminders.Core.Orders;
 using Reminders.Core.Planning;
-using Reminders.Core.Settings;
 using Reminders.Core.Templates;
 using Reminders.Core.Webhooks;
 
@@ -26,8 +26,8 @@ namespace Reminders.App.Delivery;
 /// </summary>
 public sealed partial class MerchantAlertDelivery(
     OrderStore orders,
-    ReminderSettings settings,
-    MerchantDirectory merchants,
+    MerchantPolicies policies,
+    MerchantCatalog merchants,
     ReminderContent content,
     ChannelSenders senders,
     DeliveryRecorder recorder,
@@ -72,7 +72,7 @@ public sealed partial class MerchantAlertDelivery(
         {
             return Skipped(message, "no order, or not a merchant alert");
         }
-        if (!ReminderRelevance.IsStillDue(order, reminder.ReminderId, settings))
+        if (!ReminderRelevance.IsStillDue(order, reminder.ReminderId, await policies.ForOrderAsync(order, cancellationToken)))
         {
             var suppressed = await recorder.SuppressAsync(reminder, Channel, "order_state", $"the order is {order.State.ToWire()}; the alert no longer applies", cancellationToken);
             return suppressed ? ClaimAttempt.Done(DeliveryOutcome.Suppressed) : ClaimAttempt.Again;
@@ -117,8 +117,8 @@ public sealed partial class MerchantAlertDelivery(
     private async Task<(List<(string, string, DeliveryResult)> Results, Dictionary<string, string> Delivered)> SendAsync(
         Order order, ReminderRow claimed, CancellationToken cancellationToken)
     {
-        var merchant = merchants.For(order.MerchantId);
-        var rendered = content.ForMerchant(order, claimed);
+        var merchant = await merchants.ProfileAsync(order.MerchantId, cancellationToken);
+        var rendered = await content.ForMerchantAsync(order, claimed, cancellationToken);
         var label = new OutboxLabel(order.OrderId, claimed.Kind.ToWire(), Channel);
         var delivered = ParseDelivered(claimed.ProviderMessageId);
         var results = new List<(string, string, DeliveryResult)>();

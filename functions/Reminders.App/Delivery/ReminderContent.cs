@@ -1,3 +1,4 @@
+using Reminders.App.Merchants;
 using Reminders.App.Orders;
 using Reminders.Core;
 using Reminders.Core.Notifications;
@@ -9,13 +10,14 @@ using Reminders.Core.Templates;
 namespace Reminders.App.Delivery;
 
 /// <summary>Renders a reminder row of an order into the words of its message, in the reader's locale.</summary>
-public sealed class ReminderContent(ReminderSettings settings, MerchantDirectory merchants)
+public sealed class ReminderContent(MerchantPolicies policies, MerchantCatalog merchants)
 {
     /// <summary>The buyer's message on <paramref name="channel"/>: in the buyer's locale, the merchant's default locale as fallback.</summary>
-    public RenderedMessage ForBuyer(Order order, ReminderRow reminder, Channel channel)
+    public async Task<RenderedMessage> ForBuyerAsync(Order order, ReminderRow reminder, Channel channel, CancellationToken cancellationToken)
     {
-        var merchant = merchants.For(order.MerchantId);
-        var model = Model(order, reminder, merchant, order.Buyer?.TimeZone ?? settings.DefaultTimeZone) with
+        var merchant = await merchants.ProfileAsync(order.MerchantId, cancellationToken);
+        var settings = await policies.ForOrderAsync(order, cancellationToken);
+        var model = Model(order, reminder, merchant, settings, order.Buyer?.TimeZone ?? settings.DefaultTimeZone) with
         {
             Audience = reminder.Kind == ReminderKind.RefundStalled ? MessageAudience.Buyer : null,
         };
@@ -23,10 +25,11 @@ public sealed class ReminderContent(ReminderSettings settings, MerchantDirectory
     }
 
     /// <summary>The merchant's alert, in the merchant's locale; the buyer appears only masked.</summary>
-    public RenderedMessage ForMerchant(Order order, ReminderRow reminder)
+    public async Task<RenderedMessage> ForMerchantAsync(Order order, ReminderRow reminder, CancellationToken cancellationToken)
     {
-        var merchant = merchants.For(order.MerchantId);
-        var model = Model(order, reminder, merchant, settings.DefaultTimeZone) with
+        var merchant = await merchants.ProfileAsync(order.MerchantId, cancellationToken);
+        var settings = await policies.ForOrderAsync(order, cancellationToken);
+        var model = Model(order, reminder, merchant, settings, settings.DefaultTimeZone) with
         {
             Audience = MessageAudience.Merchant,
             BuyerLabel = MaskedBuyerLabel(order.Buyer),
@@ -44,7 +47,7 @@ public sealed class ReminderContent(ReminderSettings settings, MerchantDirectory
         return contact is null ? buyer.Id : $"{buyer.Id} ({contact})";
     }
 
-    private TemplateModel Model(Order order, ReminderRow reminder, MerchantProfile merchant, string timeZone)
+    private static TemplateModel Model(Order order, ReminderRow reminder, MerchantProfile merchant, ReminderSettings settings, string timeZone)
     {
         var failure = reminder.Kind == ReminderKind.PaymentFailed
             ? order.PaymentFailures.FirstOrDefault(f => ReminderIds.PaymentFailed(f.EventId) == reminder.ReminderId)
@@ -55,7 +58,7 @@ public sealed class ReminderContent(ReminderSettings settings, MerchantDirectory
             MerchantName = merchant.DisplayName,
             Amount = new Core.Orders.Money(order.Amount?.Value ?? 0m, order.Amount?.Currency ?? "CNY"),
             Link = failure?.RetryUrl ?? merchant.OrderLink(order.OrderId),
-            DueAt = DeadlineOf(order, reminder.Kind),
+            DueAt = DeadlineOf(order, reminder.Kind, settings),
             TimeZoneId = timeZone,
             PaymentFailureCode = failure?.Reason,
             RefundStatus = reminder.Kind == ReminderKind.RefundStalled
@@ -64,8 +67,8 @@ public sealed class ReminderContent(ReminderSettings settings, MerchantDirectory
         };
     }
 
-    /// <summary>The deadline a message of <paramref name="kind"/> is about.</summary>
-    private DateTimeOffset? DeadlineOf(Order order, ReminderKind kind) => kind switch
+    /// <summary>The deadline a message of <paramref name="kind"/> is about, by the settings the order was planned with.</summary>
+    private static DateTimeOffset? DeadlineOf(Order order, ReminderKind kind, ReminderSettings settings) => kind switch
     {
         ReminderKind.PaymentDue or ReminderKind.PaymentWindowExpired => order.CreatedAt + settings.PaymentDueWindow,
         ReminderKind.ConfirmReceipt or ReminderKind.AutoConfirmDue => order.DeliveredAt + settings.ConfirmReceiptAutoConfirmAfter,

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Reminders.App.Buyers;
 using Reminders.App.Dispatch;
+using Reminders.App.Merchants;
 using Azure.Storage.Queues.Models;
 using Reminders.App.Observability;
 using Reminders.App.Orders;
@@ -27,7 +28,7 @@ public sealed partial class ReminderDelivery(
     OrderStore orders,
     BuyerStore buyers,
     ReminderStorage storage,
-    ReminderSettings settings,
+    MerchantPolicies policies,
     ReminderContent content,
     ChannelSenders senders,
     UnsubscribeLinks unsubscribe,
@@ -73,7 +74,7 @@ public sealed partial class ReminderDelivery(
             return Skipped(message, wire, "no order, or not a buyer reminder");
         }
 
-        if (!ReminderRelevance.IsStillDue(order, reminder.ReminderId, settings))
+        if (!ReminderRelevance.IsStillDue(order, reminder.ReminderId, await policies.ForOrderAsync(order, cancellationToken)))
         {
             var suppressed = await recorder.SuppressAsync(reminder, wire, "order_state", $"the order is {order.State.ToWire()}; the reminder no longer applies", cancellationToken);
             return suppressed ? ClaimAttempt.Done(DeliveryOutcome.Suppressed) : ClaimAttempt.Again;
@@ -81,7 +82,7 @@ public sealed partial class ReminderDelivery(
 
         var contact = order.Buyer is { } buyer ? BuyerContacts.For(buyer, channel) : null;
         // The buyer's profile and the contact's own opt-out are read side by side.
-        var profileRead = order.Buyer is null ? Task.FromResult<BuyerProfile?>(null) : ReadProfileAsync(order.Buyer.Id, cancellationToken);
+        var profileRead = order.Buyer is null ? Task.FromResult<BuyerProfile?>(null) : ReadProfileAsync(buyers.KeyOf(order.MerchantId, order.Buyer.Id), cancellationToken);
         var contactOptedOut = order.Buyer is null || contact is null ? Task.FromResult(false) : buyers.IsContactOptedOutAsync(channel, contact, cancellationToken);
         await Task.WhenAll(profileRead, contactOptedOut);
         var profile = await profileRead;
@@ -149,8 +150,9 @@ public sealed partial class ReminderDelivery(
             case DeliveryResult.PermanentFailure permanent:
                 if (permanent.ContactInvalid)
                 {
-                    await buyers.MarkContactBadAsync(order.Buyer!.Id, channel, contact!, cancellationToken);
-                    await badContacts.NoteAsync(order.Buyer.Id, channel, contact!, $"{provider}: {permanent.Reason}", cancellationToken);
+                    var buyerKey = buyers.KeyOf(order.MerchantId, order.Buyer!.Id);
+                    await buyers.MarkContactBadAsync(buyerKey, channel, contact!, cancellationToken);
+                    await badContacts.NoteAsync(buyerKey, channel, contact!, $"{provider}: {permanent.Reason}", cancellationToken);
                 }
                 return await FallBackAsync(order, claimed, channel,
                     $"{provider} {permanent.Reason}" + (permanent.ContactInvalid ? " (contact marked bad)" : ""), cancellationToken);
@@ -169,14 +171,14 @@ public sealed partial class ReminderDelivery(
         public static ClaimAttempt Done(DeliveryOutcome outcome) => new(outcome, null);
     }
 
-    private async Task<BuyerProfile?> ReadProfileAsync(string buyerId, CancellationToken cancellationToken) =>
-        await buyers.GetAsync(buyerId, cancellationToken);
+    private async Task<BuyerProfile?> ReadProfileAsync(string buyerKey, CancellationToken cancellationToken) =>
+        await buyers.GetAsync(buyerKey, cancellationToken);
 
     private async Task<(DeliveryResult Result, string Provider)> SendAsync(
         Order order, ReminderRow reminder, Channel channel, BuyerDetails buyer, string contact, CancellationToken cancellationToken)
     {
         var label = new OutboxLabel(order.OrderId, reminder.Kind.ToWire(), channel.ToWire());
-        var rendered = content.ForBuyer(order, reminder, channel);
+        var rendered = await content.ForBuyerAsync(order, reminder, channel, cancellationToken);
         switch (channel)
         {
             case Channel.Sms:
@@ -187,7 +189,7 @@ public sealed partial class ReminderDelivery(
             case Channel.Email:
             {
                 var sender = senders.Email(label);
-                return (await sender.SendAsync(WithUnsubscribe(rendered, contact, buyer.Id), cancellationToken), sender.Provider);
+                return (await sender.SendAsync(WithUnsubscribe(rendered, contact, buyers.KeyOf(order.MerchantId, buyer.Id)), cancellationToken), sender.Provider);
             }
             case Channel.Push:
             {
@@ -201,9 +203,9 @@ public sealed partial class ReminderDelivery(
     }
 
     /// <summary>The email with its signed unsubscribe link in the text, the HTML and the RFC 8058 headers.</summary>
-    private EmailMessage WithUnsubscribe(RenderedMessage rendered, string to, string buyerId)
+    private EmailMessage WithUnsubscribe(RenderedMessage rendered, string to, string buyerKey)
     {
-        var link = unsubscribe.LinkFor(buyerId).AbsoluteUri;
+        var link = unsubscribe.LinkFor(buyerKey).AbsoluteUri;
         var words = rendered.Locale == TemplateLocales.ChineseSimplified ? "退订邮件提醒" : "Unsubscribe from these emails";
         var text = rendered.Text.TrimEnd('\n') + $"\n\n{words}: {link}\n";
         var html = rendered.Html;
@@ -213,7 +215,7 @@ public sealed partial class ReminderDelivery(
             var end = html.LastIndexOf("</body>", StringComparison.OrdinalIgnoreCase);
             html = end >= 0 ? html.Insert(end, footer) : html + footer;
         }
-        return new EmailMessage(to, rendered.Subject, text, html, unsubscribe.HeadersFor(buyerId));
+        return new EmailMessage(to, rendered.Subject, text, html, unsubscribe.HeadersFor(buyerKey));
     }
 
     /// <summary>
@@ -224,12 +226,13 @@ public sealed partial class ReminderDelivery(
     {
         var failedBefore = WireNames.ParseChannelList(claimed.FailedChannels);
         var failedNow = new HashSet<Channel>(failedBefore) { failedChannel };
-        var failedChannels = string.Join(',', settings.Channels.Where(failedNow.Contains).Select(c => c.ToWire()));
+        var channelOrder = (await policies.CurrentAsync(order.MerchantId, cancellationToken)).Settings.Channels;
+        var failedChannels = string.Join(',', channelOrder.Where(failedNow.Contains).Select(c => c.ToWire()));
         var now = time.GetUtcNow();
         var failedEntry = TimelineEntry.ForReminder(now, TimelineTypes.Failed, claimed) with { Channel = failedChannel.ToWire(), Reason = $"permanent: {reason}" };
 
         var choice = order.Buyer is { } buyer
-            ? await ChooseNextAsync(buyer, failedChannel, failedBefore, cancellationToken)
+            ? await ChooseNextAsync(buyers.KeyOf(order.MerchantId, buyer.Id), buyer, channelOrder, failedChannel, failedBefore, cancellationToken)
             : new ChannelChoice(null, []);
         if (choice.Channel is not { } next)
         {
@@ -261,11 +264,11 @@ public sealed partial class ReminderDelivery(
         return DeliveryOutcome.FellBack;
     }
 
-    private async Task<ChannelChoice> ChooseNextAsync(BuyerDetails buyer, Channel failedChannel, IReadOnlySet<Channel> failedBefore, CancellationToken cancellationToken)
+    private async Task<ChannelChoice> ChooseNextAsync(string buyerKey, BuyerDetails buyer, IReadOnlyList<Channel> channelOrder, Channel failedChannel, IReadOnlySet<Channel> failedBefore, CancellationToken cancellationToken)
     {
-        var profile = await buyers.GetAsync(buyer.Id, cancellationToken);
+        var profile = await buyers.GetAsync(buyerKey, cancellationToken);
         var (contacts, optedOut) = await buyers.ReachabilityAsync(buyer, profile, cancellationToken);
-        return ChannelChooser.ChooseAfterPermanentFailure(settings.Channels, contacts, optedOut, failedChannel, failedBefore);
+        return ChannelChooser.ChooseAfterPermanentFailure(channelOrder, contacts, optedOut, failedChannel, failedBefore);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reminder {OrderId}/{ReminderId} on {Channel}: not sent, {Why}")]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Reminders.App.Buyers;
+using Reminders.App.Merchants;
 using Reminders.App.Observability;
 using Reminders.App.Orders;
 using Reminders.Core;
@@ -32,8 +33,7 @@ public sealed partial class ReminderDispatcher(
     BuyerStore buyers,
     ReminderIndex index,
     ReminderStorage storage,
-    ReminderSettings settings,
-    ThrottleSettings throttle,
+    MerchantPolicies policies,
     ClaimTimeouts claims,
     TimeProvider time,
     ILogger<ReminderDispatcher> logger,
@@ -149,7 +149,7 @@ public sealed partial class ReminderDispatcher(
         if (!IsDueNow(entry, reminder, now, handled)) return DispatchOutcome.Skipped;
         if (order is null) return DispatchOutcome.Skipped;
 
-        if (!ReminderRelevance.IsStillDue(order, reminder.ReminderId, settings))
+        if (!ReminderRelevance.IsStillDue(order, reminder.ReminderId, await policies.ForOrderAsync(order, cancellationToken)))
         {
             return await SuppressAsync(entry, reminder, "order_state", $"the order is {order.State.ToWire()}; the reminder no longer applies", now, handled, cancellationToken);
         }
@@ -200,11 +200,13 @@ public sealed partial class ReminderDispatcher(
         IndexEntry entry, ReminderRow reminder, Order order, BuyerDetails buyer, IReadOnlyList<ReminderRow> siblings, DateTimeOffset now,
         List<IndexEntry> handled, CancellationToken cancellationToken)
     {
-        var profile = await buyers.GetAsync(buyer.Id, cancellationToken);
-        var decision = ReminderThrottle.Decide(await BuildRequestAsync(reminder, order, buyer, profile, siblings, now, cancellationToken), throttle);
+        var profile = await buyers.GetAsync(buyers.KeyOf(order.MerchantId, buyer.Id), cancellationToken);
+        var throttle = (await policies.CurrentAsync(order.MerchantId, cancellationToken)).Throttle;
+        var decision = ReminderThrottle.Decide(await BuildRequestAsync(reminder, order, buyer, profile, siblings, throttle, now, cancellationToken), throttle);
         return decision switch
         {
-            ThrottleDecision.Send send => await EnqueueAsync(entry, reminder, QueueFor(send.Channel), send.Channel, IsTransactional(reminder) ? null : profile, now, handled, cancellationToken),
+            ThrottleDecision.Send send => await EnqueueAsync(entry, reminder, QueueFor(send.Channel), send.Channel,
+                IsTransactional(reminder) ? null : new CapSlot(profile, throttle.BuyerDailyCap), now, handled, cancellationToken),
             ThrottleDecision.Defer defer => await DeferAsync(entry, reminder, defer.Until, defer.Reason, defer.Description, now, handled, cancellationToken),
             ThrottleDecision.Suppress suppress => await SuppressAsync(entry, reminder, suppress.Reason, suppress.Description, now, handled, cancellationToken),
             _ => throw new InvalidOperationException("Unknown throttle decision."),
@@ -212,7 +214,8 @@ public sealed partial class ReminderDispatcher(
     }
 
     private async Task<ThrottleRequest> BuildRequestAsync(
-        ReminderRow reminder, Order order, BuyerDetails buyer, BuyerProfile profile, IReadOnlyList<ReminderRow> siblings, DateTimeOffset now, CancellationToken cancellationToken)
+        ReminderRow reminder, Order order, BuyerDetails buyer, BuyerProfile profile, IReadOnlyList<ReminderRow> siblings, ThrottleSettings throttle,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
         var failedChannels = WireNames.ParseChannelList(reminder.FailedChannels);
         var contacts = new Dictionary<Channel, ContactStatus>();
@@ -220,7 +223,7 @@ public sealed partial class ReminderDispatcher(
         {
             if (contact is not null) contacts[channel] = profile.IsBad(channel, contact) ? ContactStatus.MarkedBad : ContactStatus.Available;
         }
-        var optedOut = await OptedOutAsync(buyer, profile, contacts, failedChannels, cancellationToken);
+        var optedOut = await OptedOutAsync(buyer, profile, contacts, failedChannels, throttle.ChannelOrder, cancellationToken);
         return new ThrottleRequest
         {
             ReminderId = $"{order.OrderId}/{reminder.ReminderId}",
@@ -248,10 +251,11 @@ public sealed partial class ReminderDispatcher(
     /// usable channel in order, so only the contact it would choose needs its opt-out read; one opted out, the next.
     /// </summary>
     private async Task<IReadOnlySet<Channel>> OptedOutAsync(
-        BuyerDetails buyer, BuyerProfile profile, IReadOnlyDictionary<Channel, ContactStatus> contacts, IReadOnlySet<Channel> failedChannels, CancellationToken cancellationToken)
+        BuyerDetails buyer, BuyerProfile profile, IReadOnlyDictionary<Channel, ContactStatus> contacts, IReadOnlySet<Channel> failedChannels,
+        IReadOnlyList<Channel> channelOrder, CancellationToken cancellationToken)
     {
         var optedOut = profile.OptedOut.ToHashSet();
-        while (ChannelChooser.Choose(throttle.ChannelOrder, contacts, optedOut, failedChannels).Channel is { } channel
+        while (ChannelChooser.Choose(channelOrder, contacts, optedOut, failedChannels).Channel is { } channel
                && BuyerContacts.For(buyer, channel) is { } contact
                && await buyers.IsContactOptedOutAsync(channel, contact, cancellationToken))
         {
@@ -262,13 +266,16 @@ public sealed partial class ReminderDispatcher(
 
     private static bool IsTransactional(ReminderRow reminder) => reminder.Transactional;
 
+    /// <summary>The buyer's profile as the throttle saw it and the merchant's daily cap, for a reminder that counts against it.</summary>
+    private sealed record CapSlot(BuyerProfile Profile, int DailyCap);
+
     /// <summary>
     /// Claims the row as enqueued, with its timeline entry, in one transaction conditional on its ETag, then puts the
     /// message on the queue. A crash between the two leaves a claim the next sweep takes over after Sweeps__ClaimTimeout.
     /// </summary>
-    /// <param name="capProfile">The buyer's profile as the throttle saw it, when the reminder counts against their daily cap.</param>
+    /// <param name="capProfile">The buyer's profile and cap, when the reminder counts against their daily cap.</param>
     private async Task<DispatchOutcome> EnqueueAsync(
-        IndexEntry entry, ReminderRow reminder, string queue, Channel? channel, BuyerProfile? capProfile, DateTimeOffset now,
+        IndexEntry entry, ReminderRow reminder, string queue, Channel? channel, CapSlot? capProfile, DateTimeOffset now,
         List<IndexEntry> handled, CancellationToken cancellationToken)
     {
         // The cap slot first: it is this reminder's own slot, so an instance that then loses the claim to another
@@ -293,14 +300,15 @@ public sealed partial class ReminderDispatcher(
     /// Counts the reminder against the buyer's daily cap, unless the cap filled up since the throttle looked. Starts
     /// from the profile the throttle read; the save is conditional on its ETag, so a change since means a fresh read.
     /// </summary>
-    private async Task<bool> TakeCapSlotAsync(ReminderRow reminder, BuyerProfile profile, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> TakeCapSlotAsync(ReminderRow reminder, CapSlot slot, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var profile = slot.Profile;
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            if (attempt > 0) profile = await buyers.GetAsync(profile.BuyerId, cancellationToken);
+            if (attempt > 0) profile = await buyers.GetAsync(profile.BuyerKey, cancellationToken);
             if (profile.Recent.Any(r => r.OrderId == reminder.OrderId && r.ReminderId == reminder.ReminderId)) return true;
             var inWindow = profile.Recent.Count(r => r.At > now.AddDays(-1));
-            if (inWindow >= throttle.BuyerDailyCap) return false;
+            if (inWindow >= slot.DailyCap) return false;
             var updated = profile with { Recent = [.. profile.Recent, new RecentReminder(now, reminder.OrderId, reminder.ReminderId)] };
             if (await buyers.TrySaveAsync(updated, cancellationToken)) return true;
         }

@@ -10,7 +10,10 @@ using Reminders.Core.Orders;
 
 namespace Reminders.App.Functions;
 
-/// <summary>GET /api/admin/buyers/{buyerId}: the buyer's opt-outs and the contacts providers refused (masked).</summary>
+/// <summary>
+/// GET /api/admin/buyers/{buyerId}?merchantId=: the buyer's opt-outs and the contacts providers refused (masked). The
+/// merchant is required unless Buyers__GlobalIds says buyer ids are global.
+/// </summary>
 public sealed class GetBuyer(BuyerStore buyers, BadContactNotes badContacts)
 {
     [Function(nameof(GetBuyer))]
@@ -22,18 +25,22 @@ public sealed class GetBuyer(BuyerStore buyers, BadContactNotes badContacts)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/admin/buyers/{buyerId}")] HttpRequest request, string buyerId, CancellationToken cancellationToken)
     {
         if (!OrderEventParser.IsValidId(buyerId)) return Problems.BadRequest("buyerId", "must be 1 to 64 characters of A-Z a-z 0-9 . _ : -");
-        var profile = await buyers.GetAsync(buyerId, cancellationToken);
-        var notes = await badContacts.ListAsync(buyerId, cancellationToken);
-        if (profile.ETag == default && notes.Count == 0) return Problems.NotFound($"No buyer {buyerId} is known.");
-        return TypedResults.Ok(BuyerView.From(profile, notes));
+        var merchantId = request.Query["merchantId"].FirstOrDefault();
+        if (BuyerScope.Check(buyers, merchantId) is { } problem) return problem;
+        var buyerKey = buyers.KeyOf(merchantId, buyerId);
+        var profile = await buyers.GetAsync(buyerKey, cancellationToken);
+        var notes = await badContacts.ListAsync(buyerKey, cancellationToken);
+        if (profile.ETag == default && notes.Count == 0) return Problems.NotFound($"No buyer {buyerId} is known{(merchantId is null ? "" : $" for merchant {merchantId}")}.");
+        return TypedResults.Ok(BuyerView.From(merchantId, buyerId, profile, notes));
     }
 }
 
-/// <summary>The admin view of a buyer: opt-outs, bad contacts (masked), reminders counted in the last 24 hours.</summary>
-public sealed record BuyerView(string BuyerId, IReadOnlyList<string> OptedOut, IReadOnlyList<BadContactView> BadContacts, int RemindersLast24Hours)
+/// <summary>The admin view of a buyer (of a merchant, unless buyer ids are global): opt-outs, bad contacts (masked), reminders counted in the last 24 hours.</summary>
+public sealed record BuyerView(string? MerchantId, string BuyerId, IReadOnlyList<string> OptedOut, IReadOnlyList<BadContactView> BadContacts, int RemindersLast24Hours)
 {
-    public static BuyerView From(BuyerProfile profile, IReadOnlyList<BadContactNote> notes) => new(
-        profile.BuyerId,
+    public static BuyerView From(string? merchantId, string buyerId, BuyerProfile profile, IReadOnlyList<BadContactNote> notes) => new(
+        merchantId,
+        buyerId,
         profile.OptedOut.Select(c => c.ToWire()).Order(StringComparer.Ordinal).ToList(),
         profile.BadContacts.Keys.Order().Select(channel =>
         {

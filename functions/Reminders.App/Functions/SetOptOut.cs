@@ -11,7 +11,10 @@ using Reminders.Core.Orders;
 
 namespace Reminders.App.Functions;
 
-/// <summary>POST /api/admin/optouts {"buyerId", "channel", "optedOut"}: an operator opts a buyer out of (or back into) a channel.</summary>
+/// <summary>
+/// POST /api/admin/optouts {"merchantId", "buyerId", "channel", "optedOut"}: an operator opts a buyer out of (or back into)
+/// a channel. The merchant is required unless Buyers__GlobalIds says buyer ids are global.
+/// </summary>
 public sealed class SetOptOut(BuyerStore buyers, BadContactNotes badContacts)
 {
     [Function(nameof(SetOptOut))]
@@ -35,6 +38,8 @@ public sealed class SetOptOut(BuyerStore buyers, BadContactNotes badContacts)
 
         var buyerId = body.TryGetProperty("buyerId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
         if (!OrderEventParser.IsValidId(buyerId)) return Problems.BadRequest("buyerId", "is required: 1 to 64 characters of A-Z a-z 0-9 . _ : -");
+        var merchantId = body.TryGetProperty("merchantId", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+        if (BuyerScope.Check(buyers, merchantId) is { } problem) return problem;
         var channelName = body.TryGetProperty("channel", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
         if (!WireNames.TryParseChannel(channelName, out var channel)) return Problems.BadRequest("channel", "must be push, sms or email.");
         if (!body.TryGetProperty("optedOut", out var o) || o.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
@@ -42,7 +47,8 @@ public sealed class SetOptOut(BuyerStore buyers, BadContactNotes badContacts)
             return Problems.BadRequest("optedOut", "is required: true or false.");
         }
 
-        var profile = await buyers.SetOptOutAsync(buyerId!, channel, o.GetBoolean(), cancellationToken);
-        return TypedResults.Ok(BuyerView.From(profile, await badContacts.ListAsync(buyerId!, cancellationToken)));
+        var buyerKey = buyers.KeyOf(merchantId, buyerId!);
+        var profile = await buyers.SetOptOutAsync(buyerKey, channel, o.GetBoolean(), cancellationToken);
+        return TypedResults.Ok(BuyerView.From(merchantId, buyerId!, profile, await badContacts.ListAsync(buyerKey, cancellationToken)));
     }
 }

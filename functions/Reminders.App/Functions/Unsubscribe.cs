@@ -26,7 +26,8 @@ public sealed class Unsubscribe(UnsubscribeLinks links, BuyerStore buyers)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "api/unsubscribe")] HttpRequest request, CancellationToken cancellationToken)
     {
         var token = request.Query["token"].FirstOrDefault();
-        if (links.TryReadToken(token) is not { } buyerId)
+        // A token of the other scope (a link sent before buyers were scoped by merchant names no merchant) is refused.
+        if (links.TryReadToken(token) is not { } buyerKey || !buyers.IsKey(buyerKey))
         {
             return Problems.BadRequest("token", "is missing, malformed or not signed by this service.");
         }
@@ -38,7 +39,7 @@ public sealed class Unsubscribe(UnsubscribeLinks links, BuyerStore buyers)
                 "<p>You will no longer get order reminders by email. 您将不再收到邮件提醒。</p>" +
                 "<button type=\"submit\">Unsubscribe 退订</button></form>");
         }
-        await buyers.SetOptOutAsync(buyerId, Channel.Email, optedOut: true, cancellationToken);
+        await buyers.SetOptOutAsync(buyerKey, Channel.Email, optedOut: true, cancellationToken);
         return Page("You are unsubscribed", "<p>You will no longer get order reminders by email. 您已退订邮件提醒。</p>");
     }
 

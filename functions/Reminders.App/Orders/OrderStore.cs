@@ -36,9 +36,13 @@ public sealed class OrderStore(
     private const int MaxAttempts = 20;
 
     public Task<ApplyOutcome> ApplyAsync(OrderEvent e, ReminderSettings settings, CancellationToken cancellationToken) =>
-        storage.CreatingMissingAsync(() => ApplyOnceAsync(e, settings, cancellationToken), cancellationToken);
+        ApplyAsync(e, _ => settings, cancellationToken);
 
-    private async Task<ApplyOutcome> ApplyOnceAsync(OrderEvent e, ReminderSettings settings, CancellationToken cancellationToken)
+    /// <param name="settingsFor">The settings that plan the order once the event is applied (its merchant's policy).</param>
+    public Task<ApplyOutcome> ApplyAsync(OrderEvent e, Func<Order, ReminderSettings> settingsFor, CancellationToken cancellationToken) =>
+        storage.CreatingMissingAsync(() => ApplyOnceAsync(e, settingsFor, cancellationToken), cancellationToken);
+
+    private async Task<ApplyOutcome> ApplyOnceAsync(OrderEvent e, Func<Order, ReminderSettings> settingsFor, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -52,13 +56,14 @@ public sealed class OrderStore(
             var before = current is not null ? OrderRows.ToOrder(current) : Order.New(e.OrderId);
             var after = before.Apply(e);
             var now = time.GetUtcNow();
+            var settings = settingsFor(after);
             var changes = Replan(after, reminders, settings);
 
             // The index entries go first (one transaction per index partition): a crash after them leaves stray
             // entries a sweep discards, never a planned reminder that no sweep would find.
             await index.AddAsync(changes.Planned.Select(IndexEntry.Of).ToList(), cancellationToken);
 
-            var timeline = TimelineOf(e, before, after, changes, now);
+            var timeline = TimelineOf(e, before, after, changes, settings.Source, now);
             try
             {
                 await storage.Orders.SubmitTransactionAsync(WriteActions(e, current, after, changes, timeline, now), cancellationToken);
@@ -112,9 +117,15 @@ public sealed class OrderStore(
         return (seen, current, reminders);
     }
 
-    private static List<TimelineEntry> TimelineOf(OrderEvent e, Order before, Order after, PlanChanges changes, DateTimeOffset now) =>
+    /// <param name="policy">Whose policy planned the order (<see cref="ReminderSettings.Source"/>), said with what a later change does.</param>
+    private static List<TimelineEntry> TimelineOf(OrderEvent e, Order before, Order after, PlanChanges changes, string? policy, DateTimeOffset now) =>
     [
-        new(now, TimelineTypes.EventApplied) { EventType = e.Type.ToWire(), Detail = $"state {before.State.ToWire()} -> {after.State.ToWire()}" },
+        new(now, TimelineTypes.EventApplied)
+        {
+            EventType = e.Type.ToWire(),
+            Detail = $"state {before.State.ToWire()} -> {after.State.ToWire()}"
+                + (policy is null || changes.Planned.Count == 0 ? "" : $"; planned with {policy} (in force when the order was created; later policy changes apply to orders created after them)"),
+        },
         .. changes.Planned.Select(row => TimelineEntry.ForReminder(now, TimelineTypes.ReminderPlanned, row) with { Until = row.DueAt }),
         .. changes.Voided.Select(row => TimelineEntry.ForReminder(now, TimelineTypes.ReminderVoided, row) with { Reason = row.Reason }),
     ];

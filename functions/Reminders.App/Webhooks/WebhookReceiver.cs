@@ -4,12 +4,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Reminders.App.Hosting;
+using Reminders.App.Merchants;
 using Reminders.App.Orders;
 using Reminders.App.Dispatch;
 using Reminders.App.Observability;
 using Reminders.Core;
 using Reminders.Core.Orders;
-using Reminders.Core.Settings;
 using Reminders.Core.Webhooks;
 
 namespace Reminders.App.Webhooks;
@@ -21,7 +21,7 @@ namespace Reminders.App.Webhooks;
 public sealed partial class WebhookReceiver(
     WebhookSecrets secrets,
     OrderStore orders,
-    ReminderSettings settings,
+    MerchantPolicies policies,
     ReminderDispatcher dispatcher,
     TimeProvider time,
     ILogger<WebhookReceiver> logger,
@@ -113,7 +113,7 @@ public sealed partial class WebhookReceiver(
         {
             try
             {
-                outcome = await orders.ApplyAsync(orderEvent, settings, deadline.Token);
+                outcome = await orders.ApplyAsync(orderEvent, await policies.PlanningAsync(deadline.Token), deadline.Token);
             }
             catch (OrderTooLargeException)
             {

@@ -10,7 +10,7 @@ namespace Reminders.Core.Planning;
 /// </summary>
 public static class ReminderPlanner
 {
-    /// <summary>The plan, ordered by due time then id. Entries may be due in the past: they are due now.</summary>
+    /// <summary>The plan of the enabled kinds, ordered by due time then id. Entries may be due in the past: they are due now.</summary>
     public static IReadOnlyList<PlannedReminder> Plan(Order order, ReminderSettings settings)
     {
         ArgumentNullException.ThrowIfNull(order);
@@ -60,7 +60,7 @@ public static class ReminderPlanner
             plan.Add(new(ReminderIds.RefundStalledBuyer, ReminderKind.RefundStalled, 1, dueAt, Audience.Buyer, Transactional: true));
         }
 
-        return [.. plan.OrderBy(r => r.DueAt).ThenBy(r => r.ReminderId, StringComparer.Ordinal)];
+        return [.. plan.Where(r => settings.EnabledKinds.Contains(r.Kind)).OrderBy(r => r.DueAt).ThenBy(r => r.ReminderId, StringComparer.Ordinal)];
     }
 
     private static void AddSteps(List<PlannedReminder> plan, ReminderKind kind, Func<int, string> id, DateTimeOffset from, IReadOnlyList<TimeSpan> steps)

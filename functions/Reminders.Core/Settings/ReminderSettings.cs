@@ -52,6 +52,14 @@ public sealed record ReminderSettings
     /// <summary><c>Reminders__Refund__Window</c>: after <c>refund.requested</c> without <c>refund.completed</c>.</summary>
     public TimeSpan RefundWindow { get; init; } = TimeSpan.FromDays(3);
 
+    /// <summary>The kinds planned at all; every kind unless a merchant's policy turns some off.</summary>
+    public IReadOnlySet<ReminderKind> EnabledKinds { get; init; } = AllKinds;
+
+    private static readonly IReadOnlySet<ReminderKind> AllKinds = Enum.GetValues<ReminderKind>().ToHashSet();
+
+    /// <summary>Whose rules these are, for the order's timeline (the merchant's policy and its version); null for the settings alone.</summary>
+    public string? Source { get; init; }
+
     /// <summary>Quiet hours are off when start and end are equal.</summary>
     public bool HasQuietHours => QuietHoursStart != QuietHoursEnd;
 

@@ -102,7 +102,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         using (var admin = new HttpClient { BaseAddress = new Uri(_baseUrl) })
         {
             admin.DefaultRequestHeaders.Add("x-functions-key", ReminderAppFactory.AdminKey);
-            var buyer = System.Text.Json.JsonDocument.Parse(await admin.GetStringAsync("/api/admin/buyers/" + buyerId)).RootElement;
+            var buyer = System.Text.Json.JsonDocument.Parse(await admin.GetStringAsync("/api/admin/buyers/" + buyerId + "?merchantId=m-1")).RootElement;
             Assert.Equal(["sms"], buyer.GetProperty("optedOut").EnumerateArray().Select(c => c.GetString()!).ToArray());
         }
 
@@ -112,5 +112,85 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.Locator("#order-error").WaitForAsync();
 
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    [Fact]
+    public async Task It_lists_merchants_and_edits_a_profile_and_policy()
+    {
+        // "0-" sorts before the other tests' merchants, so this one is on the first page.
+        var merchantId = "0-" + Guid.NewGuid().ToString("N")[..12];
+        using var admin = new HttpClient { BaseAddress = new Uri(_baseUrl) };
+        admin.DefaultRequestHeaders.Add("x-functions-key", ReminderAppFactory.AdminKey);
+        using (var created = await Merchants.MerchantApi.PutAsync(admin, merchantId, new { name = "Acme", policy = new { minInterval = "01:00:00" } }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        var (page, problems) = await OpenDashboardAsync();
+
+        await page.Locator($"#merchant-list [data-merchant='{merchantId}']").ClickAsync();
+        await page.Locator("#merchant-effective [data-field=channels]").WaitForAsync();
+        Assert.Equal("Acme", await page.Locator("#m-name").InputValueAsync());
+        Assert.Contains("minInterval", await page.Locator("#m-policy").InputValueAsync(), StringComparison.Ordinal);
+
+        await page.Locator("#m-name").FillAsync("Acme Furniture");
+        await page.Locator("#m-policy").FillAsync("""{"confirmReceiptSteps": ["10.00:00:00"], "confirmReceiptAutoConfirmAfter": "14.00:00:00", "channels": ["email", "sms"]}""");
+        await page.Locator("#m-save").ClickAsync();
+        await page.Locator("#m-status.ok").WaitForAsync();
+        await page.Locator("#merchant-effective [data-field=channels]:text-is('email, sms')").WaitForAsync();
+
+        var stored = System.Text.Json.JsonDocument.Parse(await admin.GetStringAsync($"/api/merchants/{merchantId}")).RootElement;
+        Assert.Equal("Acme Furniture", stored.GetProperty("name").GetString());
+        Assert.Equal(["10.00:00:00"], stored.GetProperty("policy").GetProperty("confirmReceiptSteps").EnumerateArray().Select(s => s.GetString()!).ToArray());
+        Assert.False(stored.GetProperty("policy").TryGetProperty("minInterval", out _));
+
+        // A bad value is refused naming the field; a change made elsewhere since the form was loaded is not overwritten.
+        await page.Locator("#m-policy").FillAsync("""{"buyerDailyCap": 0}""");
+        await page.Locator("#m-save").ClickAsync();
+        await page.Locator("#m-status.bad").WaitForAsync();
+        Assert.Contains("policy.buyerDailyCap", await page.Locator("#m-status").InnerTextAsync(), StringComparison.Ordinal);
+        using (var elsewhere = await Merchants.MerchantApi.PutAsync(admin, merchantId, new { name = "Renamed elsewhere" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, elsewhere.StatusCode);
+        }
+        await page.Locator("#m-policy").FillAsync("");
+        await page.Locator("#m-save").ClickAsync();
+        await page.Locator("#m-status:has-text('Changed elsewhere')").WaitForAsync();
+        Assert.Equal("Renamed elsewhere", System.Text.Json.JsonDocument.Parse(await admin.GetStringAsync($"/api/merchants/{merchantId}")).RootElement.GetProperty("name").GetString());
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    [Fact]
+    public async Task A_new_merchant_is_added_from_the_page()
+    {
+        var merchantId = "0-" + Guid.NewGuid().ToString("N")[..12];
+        var (page, problems) = await OpenDashboardAsync();
+        await page.Locator("#merchant-list table, #merchant-list p").First.WaitForAsync();
+
+        await page.Locator("#merchant-new").ClickAsync();
+        await page.Locator("#m-id").FillAsync(merchantId);
+        await page.Locator("#m-name").FillAsync("Fresh Goods");
+        await page.Locator("#m-policy").FillAsync("""{"paymentDueSteps": ["00:10:00"]}""");
+        await page.Locator("#m-save").ClickAsync();
+        await page.Locator("#m-status.ok").WaitForAsync();
+
+        await page.Locator($"#merchant-list [data-merchant='{merchantId}']").WaitForAsync();
+        Assert.Equal("00:10:00", await page.Locator("#merchant-effective [data-field=paymentDueSteps]").InnerTextAsync());
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    /// <summary>The dashboard opened with the admin key; script errors and CSP violations are collected (404 answers are expected).</summary>
+    private async Task<(IPage Page, List<string> Problems)> OpenDashboardAsync()
+    {
+        var page = await _chromium.Context.NewPageAsync();
+        var problems = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type is "error" or "warning" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal)) problems.Add(message.Text);
+        };
+        page.PageError += (_, error) => problems.Add(error);
+        var response = await page.GotoAsync(_baseUrl + "/dashboard?code=" + ReminderAppFactory.AdminKey);
+        Assert.Equal((int)HttpStatusCode.OK, response!.Status);
+        return (page, problems);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Reminders.App.Delivery;
+using Reminders.App.Merchants;
 using Reminders.Channels;
 using Reminders.Channels.Acs;
 using Reminders.Channels.Smtp;
@@ -192,13 +193,14 @@ public sealed class DeliverySettingsTests
             ("Merchants__m-1__WebhookUrl", "https://acme.example.com/hooks"),
             ("Merchants__m-1__WebhookSecret", secret)));
         var merchants = services.GetRequiredService<MerchantDirectory>();
-        var acme = merchants.For("m-1");
+        var noTable = new Dictionary<string, MerchantEntry>();
+        var acme = merchants.For("m-1", noTable);
         Assert.Equal(("Acme", "ops@market.example.com", "zh-CN"), (acme.DisplayName, acme.AlertEmail, acme.Locale));
         Assert.Equal(new Uri("https://acme.example.com/hooks"), acme.Webhook!.Url);
-        var other = merchants.For("m-2");
+        var other = merchants.For("m-2", noTable);
         Assert.Equal(("m-2", "ops@market.example.com"), (other.DisplayName, other.AlertEmail));
         Assert.Null(other.Webhook);
-        using (var none = Start(Config())) Assert.False(none.GetRequiredService<MerchantDirectory>().For("m-3").HasAlertDestination);
+        using (var none = Start(Config())) Assert.False(none.GetRequiredService<MerchantDirectory>().For("m-3", noTable).HasAlertDestination);
 
         var noSecret = Refused(Config(("Merchants__m-1__WebhookUrl", "https://acme.example.com/hooks")));
         Assert.Contains("Merchants__m-1__WebhookSecret", noSecret);

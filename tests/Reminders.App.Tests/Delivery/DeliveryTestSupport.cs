@@ -114,10 +114,10 @@ public sealed class DeliveryApp : IDisposable
     public static string NewPhone() => "+861" + Random.Shared.NextInt64(3000000000, 3999999999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Posts a signed order.created placed a minute ago, so its first payment reminder (step 1 s) is due at once.</summary>
-    public async Task CreateOrderAsync(string orderId, string buyerId, string? phone, string? email, string? pushToken = null, DateTimeOffset? at = null)
+    public async Task CreateOrderAsync(string orderId, string buyerId, string? phone, string? email, string? pushToken = null, DateTimeOffset? at = null, string merchantId = "m-1")
     {
         using var response = await Client.SendAsync(SignedWebhook.Order(SignedWebhook.OrderCreated(
-            orderId, at ?? DateTimeOffset.UtcNow.AddMinutes(-1), buyerId: buyerId, phone: phone, email: email, pushToken: pushToken)));
+            orderId, at ?? DateTimeOffset.UtcNow.AddMinutes(-1), buyerId: buyerId, phone: phone, email: email, pushToken: pushToken, merchantId: merchantId)));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 

@@ -41,6 +41,7 @@ public sealed class MerchantAlertTests(DeliveryEnvironment environment)
             ["Merchants__m-1__AlertEmail"] = alertEmail,
             ["Merchants__m-1__WebhookUrl"] = new Uri(merchant.BaseUrl, "hooks/reminders").AbsoluteUri,
             ["Merchants__m-1__WebhookSecret"] = MerchantSecret,
+            ["MerchantStore__AllowPrivateWebhookUrls"] = "true", // the merchant's stub listens on loopback
         });
         var orderId = ReminderAppFactory.NewOrderId();
         await app.CreateOrderAsync(orderId, DeliveryApp.NewBuyerId(), "+8613800138000", email: null);

@@ -29,7 +29,7 @@ public sealed class OptOutTests(DeliveryEnvironment environment)
         await app.SweepAsync(Sweep.PaymentDue);
         var queued = await app.MessageForAsync(orderId, "payment_due.1");
 
-        using var optOut = await app.Admin.PostAsJsonAsync("/api/admin/optouts", new { buyerId, channel = "sms", optedOut = true });
+        using var optOut = await app.Admin.PostAsJsonAsync("/api/admin/optouts", new { merchantId = "m-1", buyerId, channel = "sms", optedOut = true });
         Assert.Equal(HttpStatusCode.OK, optOut.StatusCode);
         await app.RunAsync<SendSms>(queued);
 
@@ -37,10 +37,10 @@ public sealed class OptOutTests(DeliveryEnvironment environment)
         var row = await app.ReminderAsync(orderId, "payment_due.1");
         Assert.Equal((ReminderStatus.Suppressed, "opted_out"), (row.Status, row.Reason));
         Assert.Contains(await app.TimelineAsync(orderId), t => t.Type == TimelineTypes.Suppressed && t.Reason == "opted_out" && t.Channel == "sms");
-        var buyer = await app.Admin.GetFromJsonAsync<JsonElement>($"/api/admin/buyers/{buyerId}");
+        var buyer = await app.Admin.GetFromJsonAsync<JsonElement>($"/api/admin/buyers/{buyerId}?merchantId=m-1");
         Assert.Equal(["sms"], buyer.GetProperty("optedOut").EnumerateArray().Select(c => c.GetString()));
 
-        using var back = await app.Admin.PostAsJsonAsync("/api/admin/optouts", new { buyerId, channel = "sms", optedOut = false });
+        using var back = await app.Admin.PostAsJsonAsync("/api/admin/optouts", new { merchantId = "m-1", buyerId, channel = "sms", optedOut = false });
         Assert.Empty((await back.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("optedOut").EnumerateArray());
     }
 
@@ -50,9 +50,11 @@ public sealed class OptOutTests(DeliveryEnvironment environment)
         using var app = new DeliveryApp(environment);
         foreach (var (body, field) in new (object Body, string Field)[]
         {
-            (new { channel = "sms", optedOut = true }, "buyerId"),
-            (new { buyerId = "b-1", channel = "fax", optedOut = true }, "channel"),
-            (new { buyerId = "b-1", channel = "sms" }, "optedOut"),
+            (new { merchantId = "m-1", channel = "sms", optedOut = true }, "buyerId"),
+            (new { buyerId = "b-1", channel = "sms", optedOut = true }, "merchantId"),
+            (new { merchantId = "m 1", buyerId = "b-1", channel = "sms", optedOut = true }, "merchantId"),
+            (new { merchantId = "m-1", buyerId = "b-1", channel = "fax", optedOut = true }, "channel"),
+            (new { merchantId = "m-1", buyerId = "b-1", channel = "sms" }, "optedOut"),
         })
         {
             using var response = await app.Admin.PostAsJsonAsync("/api/admin/optouts", body);
@@ -61,7 +63,7 @@ public sealed class OptOutTests(DeliveryEnvironment environment)
         }
         using var anonymous = await app.Client.PostAsJsonAsync("/api/admin/optouts", new { buyerId = "b-1", channel = "sms", optedOut = true });
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        using var unknown = await app.Admin.GetAsync($"/api/admin/buyers/{DeliveryApp.NewBuyerId()}");
+        using var unknown = await app.Admin.GetAsync($"/api/admin/buyers/{DeliveryApp.NewBuyerId()}?merchantId=m-1");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
@@ -178,20 +180,20 @@ public sealed class OptOutTests(DeliveryEnvironment environment)
         using var page = await app.Client.GetAsync(link.PathAndQuery);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("<form method=\"post\"", await page.Content.ReadAsStringAsync());
-        Assert.Empty((await app.Services.GetRequiredService<BuyerStore>().GetAsync(buyerId, CancellationToken.None)).OptedOut);
+        Assert.Empty((await app.Services.GetRequiredService<BuyerStore>().GetAsync("m-1|" + buyerId, CancellationToken.None)).OptedOut);
 
         // The mail client's one-click POST (RFC 8058).
         using var oneClick = await app.Client.PostAsync(link.PathAndQuery,
             new FormUrlEncodedContent(new Dictionary<string, string> { ["List-Unsubscribe"] = "One-Click" }));
         Assert.Equal(HttpStatusCode.OK, oneClick.StatusCode);
-        var buyer = await app.Admin.GetFromJsonAsync<JsonElement>($"/api/admin/buyers/{buyerId}");
+        var buyer = await app.Admin.GetFromJsonAsync<JsonElement>($"/api/admin/buyers/{buyerId}?merchantId=m-1");
         Assert.Equal(["email"], buyer.GetProperty("optedOut").EnumerateArray().Select(c => c.GetString()));
 
         // A forged or damaged token is refused, naming the token.
         var token = System.Web.HttpUtility.ParseQueryString(link.Query)["token"]!;
         var otherSecret = new ConfigurationBuilder()
             .AddInMemoryCollection([new("Unsubscribe:Secret", "not-the-unsubscribe-secret")]).Build();
-        var forged = new UnsubscribeLinks(app.Services.GetRequiredService<DeliverySettings>(), UnsubscribeSecrets.Read(otherSecret)).TokenFor(buyerId);
+        var forged = new UnsubscribeLinks(app.Services.GetRequiredService<DeliverySettings>(), UnsubscribeSecrets.Read(otherSecret)).TokenFor("m-1|" + buyerId);
         foreach (var bad in new[] { forged, token[..^2], "", "abc" })
         {
             using var refused = await app.Client.PostAsync($"/api/unsubscribe?token={Uri.EscapeDataString(bad)}", new FormUrlEncodedContent([]));

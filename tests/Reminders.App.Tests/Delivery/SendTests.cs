@@ -244,7 +244,7 @@ public sealed class SendTests(DeliveryEnvironment environment)
 
         await app.RunAsync<SendSms>(await app.MessageForAsync(orderId, "payment_due.1"));
 
-        var profile = await app.Services.GetRequiredService<BuyerStore>().GetAsync(buyerId, CancellationToken.None);
+        var profile = await app.Services.GetRequiredService<BuyerStore>().GetAsync("m-1|" + buyerId, CancellationToken.None);
         Assert.True(profile.IsBad(Channel.Sms, phone));
         var row = await app.ReminderAsync(orderId, "payment_due.1");
         Assert.Equal((ReminderStatus.Enqueued, Channel.Email, first.Attempt + 1, "sms"), (row.Status, row.Channel, row.Attempt, row.FailedChannels));
@@ -256,7 +256,7 @@ public sealed class SendTests(DeliveryEnvironment environment)
         Assert.StartsWith("permanent: ", failed.Reason);
         Assert.Contains(timeline, t => t.Type == TimelineTypes.Enqueued && t.Channel == "email" && t.Reason == "fallback");
 
-        var buyer = await app.Admin.GetFromJsonAsync<JsonElement>($"/api/admin/buyers/{buyerId}");
+        var buyer = await app.Admin.GetFromJsonAsync<JsonElement>($"/api/admin/buyers/{buyerId}?merchantId=m-1");
         var bad = Assert.Single(buyer.GetProperty("badContacts").EnumerateArray());
         Assert.Equal("sms", bad.GetProperty("channel").GetString());
         Assert.Equal(Reminders.Core.ContactMasking.MaskPhone(phone), bad.GetProperty("contact").GetString());
@@ -288,7 +288,7 @@ public sealed class SendTests(DeliveryEnvironment environment)
         var failed = Assert.Single(await app.TimelineAsync(orderId), t => t.Type == TimelineTypes.Failed);
         Assert.Contains("no channel left", failed.Detail);
         // Not the contact's fault: the number is not marked bad.
-        Assert.False((await app.Services.GetRequiredService<BuyerStore>().GetAsync(buyerId, CancellationToken.None)).IsBad(Channel.Sms, phone));
+        Assert.False((await app.Services.GetRequiredService<BuyerStore>().GetAsync("m-1|" + buyerId, CancellationToken.None)).IsBad(Channel.Sms, phone));
         Assert.Empty(await app.TakeMessagesAsync(QueueNames.Email, orderId));
     }
 

@@ -126,7 +126,7 @@ public sealed class SweepThrottleTests(PrivateAzurite azurite) : IClassFixture<P
         var reachable = TestEvents.Buyer(TestEvents.NewBuyerId(), pushToken: "push-token-of-the-buyer-9876543210");
         using (var timeout = DispatchApp.Timeout())
         {
-            await app.Buyers.SetOptOutAsync(optedOut.Id, Channel.Push, true, timeout.Token);
+            await app.Buyers.SetOptOutAsync(app.Buyers.KeyOf("m-1", optedOut.Id), Channel.Push, true, timeout.Token);
         }
         var optedOutOrder = ReminderAppFactory.NewOrderId();
         var reachableOrder = ReminderAppFactory.NewOrderId();

@@ -51,7 +51,7 @@ public sealed class SecurityHeadersTests : IClassFixture<SecurityHeadersTests.Ap
     [Fact]
     public async Task The_unsubscribe_page_has_a_content_security_policy_that_forbids_framing()
     {
-        var token = _app.Services.GetRequiredService<UnsubscribeLinks>().TokenFor("B-" + Guid.NewGuid().ToString("N")[..8]);
+        var token = _app.Services.GetRequiredService<UnsubscribeLinks>().TokenFor("m-1|B-" + Guid.NewGuid().ToString("N")[..8]);
         using var page = await _app.CreateClient().GetAsync($"/api/unsubscribe?token={Uri.EscapeDataString(token)}");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         AssertProtected(page);

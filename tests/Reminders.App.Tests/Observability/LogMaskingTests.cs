@@ -94,7 +94,7 @@ public sealed class LogMaskingTests : IDisposable
 
             // The admin views the buyer and the outbox (which show contacts masked).
             await admin.GetAsync("/api/admin/outbox?orderId=" + orderId);
-            await admin.GetAsync("/api/admin/buyers/b-" + orderId);
+            await admin.GetAsync("/api/admin/buyers/b-" + orderId + "?merchantId=m-1");
         }
 
         var lines = capture.Lines.ToList();

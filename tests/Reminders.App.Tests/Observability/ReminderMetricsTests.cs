@@ -126,7 +126,7 @@ public sealed class ReminderMetricsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(Order(SignedWebhook.OrderCreated(byDay, at: _time.GetUtcNow(), buyerId: "b-" + byDay, timeZone: ZoneWhereItIs(12))))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(Order(SignedWebhook.OrderCreated(atNight, at: _time.GetUtcNow(), buyerId: "b-" + atNight, timeZone: ZoneWhereItIs(2))))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(Order(SignedWebhook.OrderCreated(optedOut, at: _time.GetUtcNow(), buyerId: "b-" + optedOut, email: null, timeZone: ZoneWhereItIs(12))))).StatusCode);
-        await _app.Services.GetRequiredService<BuyerStore>().SetOptOutAsync("b-" + optedOut, Channel.Sms, true, CancellationToken.None);
+        await _app.Services.GetRequiredService<BuyerStore>().SetOptOutAsync("m-1|b-" + optedOut, Channel.Sms, true, CancellationToken.None);
         Assert.Equal(0, Sum("reminders.decisions"));
 
         _time.Advance(TimeSpan.FromMinutes(2));

@@ -92,7 +92,7 @@ public static class SignedWebhook
     public static HttpRequestMessage Payment(string body, string? webhookId = null) =>
         Create("payments", body, ReminderAppFactory.PaymentsSecret, webhookId);
 
-    public static string OrderCreated(string orderId, DateTimeOffset? at = null, string buyerId = "b-1", string? phone = "+8613800138000", string? email = "buyer@example.com", string? pushToken = null, string timeZone = "Asia/Shanghai")
+    public static string OrderCreated(string orderId, DateTimeOffset? at = null, string buyerId = "b-1", string? phone = "+8613800138000", string? email = "buyer@example.com", string? pushToken = null, string timeZone = "Asia/Shanghai", string merchantId = "m-1")
     {
         var buyer = new Dictionary<string, string> { ["id"] = buyerId, ["locale"] = "zh-CN", ["timeZone"] = timeZone };
         if (phone is not null) buyer["phone"] = phone;
@@ -102,7 +102,7 @@ public static class SignedWebhook
         {
             type = "order.created",
             timestamp = (at ?? DateTimeOffset.UtcNow).ToString("O"),
-            data = new { orderId, merchantId = "m-1", buyer, amount = new { value = "199.00", currency = "CNY" } },
+            data = new { orderId, merchantId, buyer, amount = new { value = "199.00", currency = "CNY" } },
         });
     }
 

@@ -35,6 +35,16 @@ public sealed class ReminderPlannerTests
     }
 
     [Fact]
+    public void Kinds_that_are_not_enabled_are_not_planned()
+    {
+        var settings = Settings with { EnabledKinds = new HashSet<ReminderKind> { ReminderKind.PaymentWindowExpired } };
+
+        var plan = ReminderPlanner.Plan(TestEvents.Replay(TestEvents.Created(T0)), settings);
+
+        Assert.Equal(["payment_window_expired"], Ids(plan));
+    }
+
+    [Fact]
     public void Payment_voids_the_payment_reminders_and_starts_the_settlement_watch()
     {
         var before = Plan(TestEvents.Created(T0));
