@@ -5,6 +5,7 @@ using Reminders.App.Dispatch;
 using Azure.Storage.Queues.Models;
 using Reminders.App.Observability;
 using Reminders.App.Orders;
+using Reminders.App.Reports;
 using Reminders.Channels;
 using Reminders.Core;
 using Reminders.Core.Notifications;
@@ -36,6 +37,7 @@ public sealed partial class ReminderDelivery(
     QueueRetry retry,
     TimeProvider time,
     ILogger<ReminderDelivery> logger,
+    RecoveryRecorder recovery,
     ReminderMetrics? metrics = null)
 {
     private const int MaxRounds = 10;
@@ -76,6 +78,7 @@ public sealed partial class ReminderDelivery(
         if (!ReminderRelevance.IsStillDue(order, reminder.ReminderId, settings))
         {
             var suppressed = await recorder.SuppressAsync(reminder, wire, "order_state", $"the order is {order.State.ToWire()}; the reminder no longer applies", cancellationToken);
+            if (suppressed) await recovery.RecordHeldAsync(order, reminder, "order_state", cancellationToken);
             return suppressed ? ClaimAttempt.Done(DeliveryOutcome.Suppressed) : ClaimAttempt.Again;
         }
 
@@ -84,6 +87,7 @@ public sealed partial class ReminderDelivery(
         if (profile is not null && await IsOptedOutAsync(profile, channel, contact, cancellationToken))
         {
             var suppressed = await recorder.SuppressAsync(reminder, wire, ThrottleReasons.OptedOut, $"the buyer opted out of {wire}", cancellationToken);
+            if (suppressed) await recovery.RecordHeldAsync(order, reminder, ThrottleReasons.OptedOut, cancellationToken);
             return suppressed ? ClaimAttempt.Done(DeliveryOutcome.Suppressed) : ClaimAttempt.Again;
         }
 
@@ -137,6 +141,7 @@ public sealed partial class ReminderDelivery(
         {
             case DeliveryResult.Sent sent:
                 await recorder.RecordSentAsync(claimed, wire, provider, sent.ProviderMessageId, cancellationToken);
+                await recovery.RecordSentAsync(order, claimed, wire, cancellationToken);
                 return DeliveryOutcome.Sent;
             case DeliveryResult.TransientFailure transient:
                 var delay = await recorder.RecordTransientAsync(claimed, wire, $"{provider} {transient.Reason}", transient.RetryAfter, message.Retry + 1, cancellationToken);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Reminders.App.Buyers;
 using Reminders.App.Observability;
 using Reminders.App.Orders;
+using Reminders.App.Reports;
 using Reminders.Core;
 using Reminders.Core.Notifications;
 using Reminders.Core.Orders;
@@ -37,6 +38,7 @@ public sealed partial class ReminderDispatcher(
     ClaimTimeouts claims,
     TimeProvider time,
     ILogger<ReminderDispatcher> logger,
+    RecoveryRecorder recovery,
     ReminderMetrics? metrics = null)
 {
     /// <summary>An index entry whose reminder row never appeared (the order's transaction failed) is removed after this.</summary>
@@ -106,7 +108,9 @@ public sealed partial class ReminderDispatcher(
 
         if (!ReminderRelevance.IsStillDue(order, reminder.ReminderId, settings))
         {
-            return await SuppressAsync(entry, reminder, "order_state", $"the order is {order.State.ToWire()}; the reminder no longer applies", now, cancellationToken);
+            var outcome = await SuppressAsync(entry, reminder, "order_state", $"the order is {order.State.ToWire()}; the reminder no longer applies", now, cancellationToken);
+            if (outcome == DispatchOutcome.Suppressed) await recovery.RecordHeldAsync(order, reminder, "order_state", cancellationToken);
+            return outcome;
         }
 
         if (reminder.Audience == Audience.Merchant)
@@ -154,13 +158,18 @@ public sealed partial class ReminderDispatcher(
         var profile = await buyers.GetAsync(buyer.Id, cancellationToken);
         var siblings = await orders.ReadRemindersAsync(order.OrderId, cancellationToken);
         var decision = ReminderThrottle.Decide(await BuildRequestAsync(reminder, order, buyer, profile, siblings, now, cancellationToken), throttle);
-        return decision switch
+        var outcome = decision switch
         {
             ThrottleDecision.Send send => await EnqueueAsync(entry, reminder, QueueFor(send.Channel), send.Channel, IsTransactional(reminder) ? null : profile, now, cancellationToken),
             ThrottleDecision.Defer defer => await DeferAsync(entry, reminder, defer.Until, defer.Reason, defer.Description, now, cancellationToken),
             ThrottleDecision.Suppress suppress => await SuppressAsync(entry, reminder, suppress.Reason, suppress.Description, now, cancellationToken),
             _ => throw new InvalidOperationException("Unknown throttle decision."),
         };
+        if (outcome is DispatchOutcome.Deferred or DispatchOutcome.Suppressed && decision is ThrottleDecision.Defer or ThrottleDecision.Suppress)
+        {
+            await recovery.RecordHeldAsync(order, reminder, decision is ThrottleDecision.Defer d ? d.Reason : ((ThrottleDecision.Suppress)decision).Reason, cancellationToken);
+        }
+        return outcome;
     }
 
     private async Task<ThrottleRequest> BuildRequestAsync(

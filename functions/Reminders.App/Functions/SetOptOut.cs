@@ -6,13 +6,14 @@ using Reminders.App.Buyers;
 using Reminders.App.Delivery;
 using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Hosting;
+using Reminders.App.Reports;
 using Reminders.Core;
 using Reminders.Core.Orders;
 
 namespace Reminders.App.Functions;
 
 /// <summary>POST /api/admin/optouts {"buyerId", "channel", "optedOut"}: an operator opts a buyer out of (or back into) a channel.</summary>
-public sealed class SetOptOut(BuyerStore buyers, BadContactNotes badContacts)
+public sealed class SetOptOut(BuyerStore buyers, BadContactNotes badContacts, OptOutAttribution optOuts)
 {
     [Function(nameof(SetOptOut))]
     [EndpointSummary("Opt a buyer out of (or back into) a channel")]
@@ -43,6 +44,7 @@ public sealed class SetOptOut(BuyerStore buyers, BadContactNotes badContacts)
         }
 
         var profile = await buyers.SetOptOutAsync(buyerId!, channel, o.GetBoolean(), cancellationToken);
+        if (o.GetBoolean()) await optOuts.RecordAsync(profile, channel, cancellationToken);
         return TypedResults.Ok(BuyerView.From(profile, await badContacts.ListAsync(buyerId!, cancellationToken)));
     }
 }

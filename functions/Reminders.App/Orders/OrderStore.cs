@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Reminders.App.Observability;
+using Reminders.App.Reports;
 using Reminders.Core;
 using Reminders.Core.Orders;
 using Reminders.Core.Planning;
@@ -29,7 +30,8 @@ public sealed record OrderSnapshot(Order Order, ETag ETag, IReadOnlyList<Reminde
 /// ETag makes concurrent events on one order retry rather than overwrite each other.
 /// </summary>
 public sealed class OrderStore(
-    ReminderStorage storage, ReminderIndex index, TimeProvider time, Random random, IEnumerable<ITimelineObserver> timelineObservers)
+    ReminderStorage storage, ReminderIndex index, TimeProvider time, Random random, IEnumerable<ITimelineObserver> timelineObservers,
+    RecoveryRecorder recovery)
 {
     private readonly IReadOnlyList<ITimelineObserver> _observers = [.. timelineObservers];
 
@@ -55,11 +57,13 @@ public sealed class OrderStore(
             await Task.WhenAll(changes.Planned.Select(row =>
                 index.AddAsync(new IndexEntry(ReminderIndex.SweepOf(row.Kind), row.OrderId, row.ReminderId, row.DueAt), cancellationToken)));
 
-            var timeline = TimelineOf(e, before, after, changes, now);
+            var recovered = recovery.Attribute(before, after, reminders);
+            List<TimelineEntry> timeline = [.. TimelineOf(e, before, after, changes, now), .. recovered.Select(a => a.ToTimelineEntry(now))];
             try
             {
                 await storage.Orders.SubmitTransactionAsync(WriteActions(e, current, after, changes, timeline, now), cancellationToken);
                 _observers.NotifySafely(e.OrderId, timeline); // activity log, outcomes; never fails the write
+                await recovery.RecordRecoveredAsync(after, recovered, cancellationToken); // the report's row; never fails the write
                 return new ApplyOutcome.Applied(after, changes.Planned);
             }
             catch (TableTransactionFailedException failed) when (failed.Status is 409 or 412 && attempt < MaxAttempts)

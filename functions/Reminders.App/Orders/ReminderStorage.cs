@@ -17,19 +17,21 @@ public sealed class ReminderStorage(TableServiceClient tables, QueueServiceClien
     public const string BuyersTable = "Buyers";
     public const string OutboxTable = "Outbox";
     public const string ActivityTable = "Activity";
+    public const string ReportsTable = "Reports";
 
     public TableClient Orders { get; } = tables.GetTableClient(OrdersTable);
     public TableClient Index { get; } = tables.GetTableClient(IndexTable);
     public TableClient Buyers { get; } = tables.GetTableClient(BuyersTable);
     public TableClient Outbox { get; } = tables.GetTableClient(OutboxTable);
     public TableClient Activity { get; } = tables.GetTableClient(ActivityTable);
+    public TableClient Reports { get; } = tables.GetTableClient(ReportsTable);
 
     public QueueClient Queue(string name) => queues.GetQueueClient(name);
 
     /// <summary>Creates every table and queue that does not exist yet.</summary>
     public async Task CreateAllAsync(CancellationToken cancellationToken)
     {
-        await Task.WhenAll(new[] { Orders, Index, Buyers, Outbox, Activity }.Select(table => table.CreateIfNotExistsAsync(cancellationToken)));
+        await Task.WhenAll(new[] { Orders, Index, Buyers, Outbox, Activity, Reports }.Select(table => table.CreateIfNotExistsAsync(cancellationToken)));
         await Task.WhenAll(QueueNames.All.Select(name => Queue(name).CreateIfNotExistsAsync(cancellationToken: cancellationToken)));
     }
 
