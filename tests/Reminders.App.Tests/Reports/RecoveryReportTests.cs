@@ -48,6 +48,14 @@ public sealed class RecoveryReportTests(RecoveryScenario run) : IClassFixture<Re
     }
 
     [Fact]
+    public void Each_send_hold_back_recovery_and_opt_out_costs_one_write_and_replays_none()
+    {
+        // 8 reminders sent, 1 held back, 3 orders recovered, 1 opt-out; A's replayed and B's second payment write nothing.
+        Assert.Equal(13, run.ReportWrites.Count);
+        Assert.All(run.ReportWrites, r => Assert.Equal(("PUT", 204), (r.Method, r.Status)));
+    }
+
+    [Fact]
     public async Task Amounts_are_exact_decimals_per_currency_and_the_median_is_the_time_from_reminder_to_payment()
     {
         var report = await run.ReportAsync(run.Query);

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Reminders.App.Orders;
 using Reminders.App.Reports;
+using Reminders.App.Storage;
+using Reminders.App.Tests.Dispatch;
 using Reminders.App.Tests.Support;
 using Reminders.TestSupport;
 
@@ -22,6 +24,7 @@ namespace Reminders.App.Tests.Reports;
 public sealed class RecoveryScenario : IAsyncLifetime
 {
     private readonly AzuriteProcess _azurite = TestStorage.StartPrivateAzurite();
+    private readonly StorageRecorder _recorder = new();
     private ReminderAppFactory _app = null!;
 
     public string MerchantId { get; } = "m-rep-" + Guid.NewGuid().ToString("N")[..8];
@@ -37,6 +40,9 @@ public sealed class RecoveryScenario : IAsyncLifetime
 
     /// <summary>What each order's payment came after, as the app recorded it: (paid at − sent at) in whole milliseconds.</summary>
     public Dictionary<string, long> MillisecondsToPayment { get; } = [];
+
+    /// <summary>The requests the run made to table Reports (all of them writes: nobody read the report yet).</summary>
+    public IReadOnlyList<RecordedRequest> ReportWrites { get; private set; } = [];
 
     public string OrderA { get; } = ReminderAppFactory.NewOrderId();
     public string OrderB { get; } = ReminderAppFactory.NewOrderId();
@@ -65,7 +71,7 @@ public sealed class RecoveryScenario : IAsyncLifetime
             ["Reports__AttributionWindow"] = "01:00:00",
             ["Sweeps__PaymentDue__Schedule"] = "* * * * * *",
             ["AzureFunctionsJobHost__extensions__queues__maxPollingInterval"] = "00:00:00.200",
-        }, storageConnectionString: _azurite.ConnectionString);
+        }, services => services.AddSingleton(new StorageRequestPolicy(_recorder)), _azurite.ConnectionString);
         _app.UseKestrel();
         _app.StartServer();
         BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
@@ -105,6 +111,7 @@ public sealed class RecoveryScenario : IAsyncLifetime
             var sentAt = snapshot.Reminders.Single(r => r.ReminderId == reminderId).SentAt!.Value;
             MillisecondsToPayment[orderId] = (long)(snapshot.Order.PaidAt!.Value - sentAt).TotalMilliseconds;
         }
+        ReportWrites = [.. _recorder.Requests.Where(r => r.Target == ReminderStorage.ReportsTable)];
     }
 
     public async Task<JsonElement> ReportAsync(string query)
