@@ -165,10 +165,8 @@ public sealed partial class ReminderDispatcher(
             ThrottleDecision.Suppress suppress => await SuppressAsync(entry, reminder, suppress.Reason, suppress.Description, now, cancellationToken),
             _ => throw new InvalidOperationException("Unknown throttle decision."),
         };
-        if (outcome is DispatchOutcome.Deferred or DispatchOutcome.Suppressed && decision is ThrottleDecision.Defer or ThrottleDecision.Suppress)
-        {
-            await recovery.RecordHeldAsync(order, reminder, decision is ThrottleDecision.Defer d ? d.Reason : ((ThrottleDecision.Suppress)decision).Reason, cancellationToken);
-        }
+        var heldFor = decision switch { ThrottleDecision.Defer d => d.Reason, ThrottleDecision.Suppress s => s.Reason, _ => null };
+        if (heldFor is not null && outcome is DispatchOutcome.Deferred or DispatchOutcome.Suppressed) await recovery.RecordHeldAsync(order, reminder, heldFor, cancellationToken);
         return outcome;
     }
 

@@ -63,6 +63,26 @@ public sealed class ReportApiTests
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_the_report_query_and_its_csv_answer()
+    {
+        using var app = new ReminderAppFactory();
+        using var client = app.CreateClient();
+
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var get = document.GetProperty("paths").GetProperty("/api/merchants/{merchantId}/report").GetProperty("get");
+        var parameters = get.GetProperty("parameters").EnumerateArray().Select(p => (p.GetProperty("name").GetString(), p.GetProperty("in").GetString())).ToList();
+        Assert.Contains(("merchantId", "path"), parameters);
+        Assert.Contains(("from", "query"), parameters);
+        Assert.Contains(("to", "query"), parameters);
+        Assert.Contains(("format", "query"), parameters);
+        var ok = get.GetProperty("responses").GetProperty("200").GetProperty("content");
+        Assert.True(ok.TryGetProperty("text/csv", out _), ok.GetRawText());
+        Assert.True(ok.TryGetProperty("application/json", out _), ok.GetRawText());
+        Assert.True(get.GetProperty("responses").TryGetProperty("400", out _));
+    }
+
+    [Fact]
     public async Task A_day_that_is_over_is_rolled_up_once_and_later_reports_read_only_the_summaries()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero));
