@@ -42,7 +42,7 @@ public sealed class RecoveryScenario : IAsyncLifetime
     public Dictionary<string, long> MillisecondsToPayment { get; } = [];
 
     /// <summary>The requests the run made to table Reports (all of them writes: nobody read the report yet).</summary>
-    public IReadOnlyList<RecordedRequest> ReportWrites { get; private set; } = [];
+    public IReadOnlyList<Dispatch.RecordedRequest> ReportWrites { get; private set; } = [];
 
     public string OrderA { get; } = ReminderAppFactory.NewOrderId();
     public string OrderB { get; } = ReminderAppFactory.NewOrderId();
