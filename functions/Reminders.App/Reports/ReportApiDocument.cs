@@ -16,6 +16,11 @@ public static class ReportApiDocument
         operation.Parameters.Add(Query("from", true, "date", "First day, yyyy-MM-dd, in the merchant's zone."));
         operation.Parameters.Add(Query("to", true, "date", $"Last day (included), yyyy-MM-dd; at most {RecoveryReport.MaxDays} days from 'from'."));
         operation.Parameters.Add(Query("format", false, null, "json (the default) or csv."));
+        // The generator takes the 200 from Ok<MerchantReport>; the CSV form of the same answer is added here.
+        if (operation.Responses?.GetValueOrDefault("200") is OpenApiResponse { Content: { } content })
+        {
+            content[Functions.GetMerchantReport.CsvMediaType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+        }
     }
 
     private static OpenApiParameter Query(string name, bool required, string? format, string description) => new()
