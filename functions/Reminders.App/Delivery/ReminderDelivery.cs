@@ -78,7 +78,7 @@ public sealed partial class ReminderDelivery(
         if (!ReminderRelevance.IsStillDue(order, reminder.ReminderId, settings))
         {
             var suppressed = await recorder.SuppressAsync(reminder, wire, "order_state", $"the order is {order.State.ToWire()}; the reminder no longer applies", cancellationToken);
-            if (suppressed) await recovery.RecordHeldAsync(order, reminder, "order_state", cancellationToken);
+            if (suppressed) await recovery.RecordHeldAsync(order, reminder, "order_state");
             return suppressed ? ClaimAttempt.Done(DeliveryOutcome.Suppressed) : ClaimAttempt.Again;
         }
 
@@ -87,7 +87,7 @@ public sealed partial class ReminderDelivery(
         if (profile is not null && await IsOptedOutAsync(profile, channel, contact, cancellationToken))
         {
             var suppressed = await recorder.SuppressAsync(reminder, wire, ThrottleReasons.OptedOut, $"the buyer opted out of {wire}", cancellationToken);
-            if (suppressed) await recovery.RecordHeldAsync(order, reminder, ThrottleReasons.OptedOut, cancellationToken);
+            if (suppressed) await recovery.RecordHeldAsync(order, reminder, ThrottleReasons.OptedOut);
             return suppressed ? ClaimAttempt.Done(DeliveryOutcome.Suppressed) : ClaimAttempt.Again;
         }
 
@@ -141,7 +141,7 @@ public sealed partial class ReminderDelivery(
         {
             case DeliveryResult.Sent sent:
                 await recorder.RecordSentAsync(claimed, wire, provider, sent.ProviderMessageId, cancellationToken);
-                await recovery.RecordSentAsync(order, claimed, wire, cancellationToken);
+                await recovery.RecordSentAsync(order, claimed, wire);
                 return DeliveryOutcome.Sent;
             case DeliveryResult.TransientFailure transient:
                 var delay = await recorder.RecordTransientAsync(claimed, wire, $"{provider} {transient.Reason}", transient.RetryAfter, message.Retry + 1, cancellationToken);

@@ -109,7 +109,7 @@ public sealed partial class ReminderDispatcher(
         if (!ReminderRelevance.IsStillDue(order, reminder.ReminderId, settings))
         {
             var outcome = await SuppressAsync(entry, reminder, "order_state", $"the order is {order.State.ToWire()}; the reminder no longer applies", now, cancellationToken);
-            if (outcome == DispatchOutcome.Suppressed) await recovery.RecordHeldAsync(order, reminder, "order_state", cancellationToken);
+            if (outcome == DispatchOutcome.Suppressed) await recovery.RecordHeldAsync(order, reminder, "order_state");
             return outcome;
         }
 
@@ -166,7 +166,7 @@ public sealed partial class ReminderDispatcher(
             _ => throw new InvalidOperationException("Unknown throttle decision."),
         };
         var heldFor = decision switch { ThrottleDecision.Defer d => d.Reason, ThrottleDecision.Suppress s => s.Reason, _ => null };
-        if (heldFor is not null && outcome is DispatchOutcome.Deferred or DispatchOutcome.Suppressed) await recovery.RecordHeldAsync(order, reminder, heldFor, cancellationToken);
+        if (heldFor is not null && outcome is DispatchOutcome.Deferred or DispatchOutcome.Suppressed) await recovery.RecordHeldAsync(order, reminder, heldFor);
         return outcome;
     }
 

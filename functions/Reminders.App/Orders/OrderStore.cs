@@ -63,7 +63,7 @@ public sealed class OrderStore(
             {
                 await storage.Orders.SubmitTransactionAsync(WriteActions(e, current, after, changes, timeline, now), cancellationToken);
                 _observers.NotifySafely(e.OrderId, timeline); // activity log, outcomes; never fails the write
-                await recovery.RecordRecoveredAsync(after, recovered, cancellationToken); // the report's row; never fails the write
+                await recovery.RecordRecoveredAsync(after, recovered); // the report's row; never fails the write
                 return new ApplyOutcome.Applied(after, changes.Planned);
             }
             catch (TableTransactionFailedException failed) when (failed.Status is 409 or 412 && attempt < MaxAttempts)

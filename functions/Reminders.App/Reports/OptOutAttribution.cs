@@ -30,7 +30,7 @@ public sealed partial class OptOutAttribution(OrderStore orders, RecoveryRecorde
                 if (RecoveryAttribution.GoalOf(reminder.Kind) is null) continue;
                 if (await orders.GetOrderAsync(reminder.OrderId, cancellationToken) is { Order.MerchantId: { } merchantId })
                 {
-                    await recorder.RecordOptOutAsync(merchantId, reminder, channel, cancellationToken);
+                    await recorder.RecordOptOutAsync(merchantId, reminder, channel);
                 }
                 return;
             }

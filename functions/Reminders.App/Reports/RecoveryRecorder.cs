@@ -25,15 +25,15 @@ public sealed partial class RecoveryRecorder(ReminderStorage storage, IOptions<R
     public IReadOnlyList<Attribution> Attribute(Order before, Order after, IEnumerable<ReminderRow> reminders) =>
         RecoveryAttribution.Find(before, after, reminders, Window);
 
-    public Task RecordSentAsync(Order order, ReminderRow reminder, string channel, CancellationToken cancellationToken)
+    public Task RecordSentAsync(Order order, ReminderRow reminder, string channel)
     {
         if (order.MerchantId is not { } merchantId || RecoveryAttribution.GoalOf(reminder.Kind) is null) return Task.CompletedTask;
         var fact = new ReportFact(ReportRows.Sent, time.GetUtcNow(), reminder.Kind.ToWire(), reminder.Step, channel);
-        return WriteAsync(fact.ToEntity(merchantId, $"{ReportRows.Sent}|{order.OrderId}|{reminder.ReminderId}"), cancellationToken);
+        return WriteAsync(fact.ToEntity(merchantId, $"{ReportRows.Sent}|{order.OrderId}|{reminder.ReminderId}"));
     }
 
     /// <param name="reason">The throttle's or sender's code; only <c>buyer_daily_cap</c>, <c>quiet_hours</c>, <c>opted_out</c> and <c>order_state</c> (when the order has what the reminder asked for) are counted.</param>
-    public Task RecordHeldAsync(Order order, ReminderRow reminder, string reason, CancellationToken cancellationToken)
+    public Task RecordHeldAsync(Order order, ReminderRow reminder, string reason)
     {
         if (order.MerchantId is not { } merchantId || RecoveryAttribution.GoalOf(reminder.Kind) is null) return Task.CompletedTask;
         var held = reason switch
@@ -46,10 +46,10 @@ public sealed partial class RecoveryRecorder(ReminderStorage storage, IOptions<R
         };
         if (held is null) return Task.CompletedTask;
         var fact = new ReportFact(ReportRows.Held, time.GetUtcNow(), reminder.Kind.ToWire(), reminder.Step, reminder.Channel?.ToWire() ?? "") { Reason = held };
-        return WriteAsync(fact.ToEntity(merchantId, $"{ReportRows.Held}|{order.OrderId}|{reminder.ReminderId}|{held}"), cancellationToken);
+        return WriteAsync(fact.ToEntity(merchantId, $"{ReportRows.Held}|{order.OrderId}|{reminder.ReminderId}|{held}"));
     }
 
-    public async Task RecordRecoveredAsync(Order order, IReadOnlyList<Attribution> attributions, CancellationToken cancellationToken)
+    public async Task RecordRecoveredAsync(Order order, IReadOnlyList<Attribution> attributions)
     {
         if (order.MerchantId is not { } merchantId) return;
         foreach (var a in attributions)
@@ -59,21 +59,26 @@ public sealed partial class RecoveryRecorder(ReminderStorage storage, IOptions<R
                 Amount = order.Amount,
                 After = a.After,
             };
-            await WriteAsync(fact.ToEntity(merchantId, $"{ReportRows.Recovered}|{order.OrderId}|{a.GoalName}"), cancellationToken);
+            await WriteAsync(fact.ToEntity(merchantId, $"{ReportRows.Recovered}|{order.OrderId}|{a.GoalName}"));
         }
     }
 
-    public Task RecordOptOutAsync(string merchantId, ReminderRow reminder, Channel optedOut, CancellationToken cancellationToken)
+    public Task RecordOptOutAsync(string merchantId, ReminderRow reminder, Channel optedOut)
     {
         var fact = new ReportFact(ReportRows.OptOut, time.GetUtcNow(), reminder.Kind.ToWire(), reminder.Step, reminder.Channel?.ToWire() ?? "");
-        return WriteAsync(fact.ToEntity(merchantId, $"{ReportRows.OptOut}|{reminder.OrderId}|{reminder.ReminderId}|{optedOut.ToWire()}"), cancellationToken);
+        return WriteAsync(fact.ToEntity(merchantId, $"{ReportRows.OptOut}|{reminder.OrderId}|{reminder.ReminderId}|{optedOut.ToWire()}"));
     }
 
-    private async Task WriteAsync(TableEntity entity, CancellationToken cancellationToken)
+    /// <summary>
+    /// Not cancellable: what it counts has happened and is stored, so neither a webhook's deadline nor a stopping host
+    /// may lose the count (nor turn a stored event into a 503 that a replay could not repair).
+    /// </summary>
+    private async Task WriteAsync(TableEntity entity)
     {
         try
         {
-            await storage.CreatingMissingAsync(() => storage.Reports.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken), cancellationToken);
+            await storage.CreatingMissingAsync(
+                () => storage.Reports.UpsertEntityAsync(entity, TableUpdateMode.Replace, CancellationToken.None), CancellationToken.None);
         }
         catch (Exception e) when (StorageFailure.IsStorageFailure(e))
         {

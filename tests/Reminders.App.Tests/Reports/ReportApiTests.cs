@@ -95,8 +95,8 @@ public sealed class ReportApiTests
         {
             var order = Order.New($"o-{i}") with { MerchantId = merchantId, Amount = new Money(12.50m, "CNY") };
             var row = new ReminderRow(order.OrderId, "payment_due.1", ReminderKind.PaymentDue, 1, Audience.Buyer, false, time.GetUtcNow(), time.GetUtcNow(), ReminderStatus.Sent) { Channel = Channel.Sms };
-            await recovery.RecordSentAsync(order, row, "sms", CancellationToken.None);
-            if (i == 0) await recovery.RecordRecoveredAsync(order, [new Attribution(RecoveryGoal.Payment, time.GetUtcNow().AddMinutes(5), row with { SentAt = time.GetUtcNow() })], CancellationToken.None);
+            await recovery.RecordSentAsync(order, row, "sms");
+            if (i == 0) await recovery.RecordRecoveredAsync(order, [new Attribution(RecoveryGoal.Payment, time.GetUtcNow().AddMinutes(5), row with { SentAt = time.GetUtcNow() })]);
         }
         var day = new DateOnly(2026, 3, 1);
         var open = await report.ReadAsync(merchantId, day, day, CancellationToken.None);
