@@ -83,6 +83,33 @@ public sealed class ReportApiTests
     }
 
     [Fact]
+    public async Task Held_back_reminders_count_for_the_cap_quiet_hours_opt_out_and_an_order_already_paid_only()
+    {
+        using var app = new ReminderAppFactory();
+        var merchantId = "m-held-" + Guid.NewGuid().ToString("N")[..8];
+        var recovery = app.Services.GetRequiredService<RecoveryRecorder>();
+        var now = DateTimeOffset.UtcNow;
+        var unpaid = Order.New("o-held") with { MerchantId = merchantId };
+        var row = new ReminderRow("o-held", "payment_due.1", ReminderKind.PaymentDue, 1, Audience.Buyer, false, now, now, ReminderStatus.Deferred);
+
+        await recovery.RecordHeldAsync(unpaid, row, "buyer_daily_cap");
+        await recovery.RecordHeldAsync(unpaid, row, "buyer_daily_cap"); // deferred again the same day: one reminder held
+        await recovery.RecordHeldAsync(unpaid, row, "quiet_hours");
+        await recovery.RecordHeldAsync(unpaid, row, "opted_out");
+        await recovery.RecordHeldAsync(unpaid, row, "min_interval");
+        await recovery.RecordHeldAsync(unpaid with { CancelledAt = now }, row with { ReminderId = "payment_due.2" }, "order_state");
+        await recovery.RecordHeldAsync(unpaid with { PaidAt = now }, row with { ReminderId = "payment_due.3" }, "order_state");
+        await recovery.RecordHeldAsync(unpaid, row with { Kind = ReminderKind.SettlementMissing, Audience = Audience.Merchant }, "buyer_daily_cap");
+
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).DateTime);
+        var report = await app.Services.GetRequiredService<RecoveryReport>().ReadAsync(merchantId, today.AddDays(-1), today.AddDays(1), CancellationToken.None);
+
+        var line = Assert.Single(report.Lines);
+        Assert.Equal(("payment_due", 1, (string?)null), (line.Kind, line.Step, line.Channel));
+        Assert.Equal((1L, 1L, 1L, 1L, 0L), (line.SuppressedCap, line.SuppressedQuietHours, line.SuppressedOptOut, line.SuppressedAlreadyPaid, line.Sent));
+    }
+
+    [Fact]
     public async Task A_day_that_is_over_is_rolled_up_once_and_later_reports_read_only_the_summaries()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero));
