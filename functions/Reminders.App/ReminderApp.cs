@@ -12,6 +12,7 @@ using Reminders.App.Merchants;
 using Reminders.App.Observability;
 using Reminders.App.Orders;
 using Reminders.App.Outcomes;
+using Reminders.App.Reports;
 using Reminders.App.Storage;
 using Reminders.App.Webhooks;
 using Reminders.Channels.Settings;
@@ -72,6 +73,7 @@ public static class ReminderApp
         services.AddReminderObservability(configuration);
         services.AddDashboard(configuration);
         services.AddOutcomePublishing(configuration);
+        services.AddRecoveryReports(configuration);
         return services;
     }
 

@@ -5,7 +5,7 @@ namespace Reminders.Benchmarks;
 /// <summary>The command line: which scenarios to run and how big. Defaults finish in under 10 minutes on 2 cores, --quick in under 2.</summary>
 public sealed record BenchmarkOptions
 {
-    public static readonly IReadOnlyList<string> AllScenarios = ["ingest", "memory", "sweep", "delivery"];
+    public static readonly IReadOnlyList<string> AllScenarios = ["ingest", "memory", "sweep", "delivery", "report"];
 
     public IReadOnlyList<string> Scenarios { get; init; } = AllScenarios;
 
@@ -43,12 +43,12 @@ public sealed record BenchmarkOptions
     public static string Usage =>
         """
         dotnet run -c Release --project tests/Reminders.Benchmarks -- [scenario ...] [options]
-          scenarios: ingest memory sweep delivery all (default: all)
+          scenarios: ingest memory sweep delivery report all (default: all)
           --ingest-requests N   signed webhooks per concurrency level (default 400)
           --ingest-warmup N     webhooks before measuring (default 100)
           --concurrency A,B     concurrency levels (default 1,32)
-          --orders-small N      stored orders, small sweep (default 10000)
-          --orders-large N      stored orders, large sweep (default 100000)
+          --orders-small N      stored orders, small sweep and report (default 10000)
+          --orders-large N      stored orders, large sweep and report (default 100000)
           --due N               reminders due in each sweep (default 1000)
           --delivery-messages N reminders delivered per provider delay (default 500)
           --provider-delay-ms A,B stub provider answer delays (default 250,50)

@@ -53,6 +53,10 @@ public static class BenchmarkProgram
         {
             await new DeliveryScenario(options, results, time).RunAsync(token);
         }
+        if (scenarios.Contains("report"))
+        {
+            await new ReportScenario(options, results, time).RunAsync(token);
+        }
 
         watch.Stop();
         var machine = MachineInfo.Current(startedAt, watch.Elapsed, loadAtStart);

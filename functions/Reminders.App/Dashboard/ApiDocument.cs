@@ -124,6 +124,7 @@ public sealed class ApiDocument
         }
 
         if (function.AuthLevel is not AuthorizationLevel.Anonymous) RequireKey(operation, document);
+        if (function.Name == nameof(Functions.GetMerchantReport)) Reports.ReportApiDocument.Describe(operation);
 
         if (function.Route?.StartsWith("api/webhooks/", StringComparison.Ordinal) == true)
         {

@@ -6,6 +6,7 @@ using Reminders.App.Merchants;
 using Azure.Storage.Queues.Models;
 using Reminders.App.Observability;
 using Reminders.App.Orders;
+using Reminders.App.Reports;
 using Reminders.Channels;
 using Reminders.Core;
 using Reminders.Core.Notifications;
@@ -37,6 +38,7 @@ public sealed partial class ReminderDelivery(
     QueueRetry retry,
     TimeProvider time,
     ILogger<ReminderDelivery> logger,
+    RecoveryRecorder recovery,
     ReminderMetrics? metrics = null)
 {
     private const int MaxRounds = 10;
@@ -77,6 +79,7 @@ public sealed partial class ReminderDelivery(
         if (!ReminderRelevance.IsStillDue(order, reminder.ReminderId, await policies.ForOrderAsync(order, cancellationToken)))
         {
             var suppressed = await recorder.SuppressAsync(reminder, wire, "order_state", $"the order is {order.State.ToWire()}; the reminder no longer applies", cancellationToken);
+            if (suppressed) await recovery.RecordHeldAsync(order, reminder, "order_state");
             return suppressed ? ClaimAttempt.Done(DeliveryOutcome.Suppressed) : ClaimAttempt.Again;
         }
 
@@ -89,6 +92,7 @@ public sealed partial class ReminderDelivery(
         if (profile is not null && (profile.OptedOut.Contains(channel) || await contactOptedOut))
         {
             var suppressed = await recorder.SuppressAsync(reminder, wire, ThrottleReasons.OptedOut, $"the buyer opted out of {wire}", cancellationToken);
+            if (suppressed) await recovery.RecordHeldAsync(order, reminder, ThrottleReasons.OptedOut);
             return suppressed ? ClaimAttempt.Done(DeliveryOutcome.Suppressed) : ClaimAttempt.Again;
         }
 
@@ -142,6 +146,7 @@ public sealed partial class ReminderDelivery(
         {
             case DeliveryResult.Sent sent:
                 await recorder.RecordSentAsync(claimed, wire, provider, sent.ProviderMessageId, cancellationToken);
+                await recovery.RecordSentAsync(order, claimed, wire);
                 return DeliveryOutcome.Sent;
             case DeliveryResult.TransientFailure transient:
                 var delay = await recorder.RecordTransientAsync(claimed, wire, $"{provider} {transient.Reason}", transient.RetryAfter, message.Retry + 1, cancellationToken);

@@ -3,6 +3,7 @@ using Reminders.App.Buyers;
 using Reminders.App.Merchants;
 using Reminders.App.Observability;
 using Reminders.App.Orders;
+using Reminders.App.Reports;
 using Reminders.Core;
 using Reminders.Core.Notifications;
 using Reminders.Core.Orders;
@@ -37,6 +38,7 @@ public sealed partial class ReminderDispatcher(
     ClaimTimeouts claims,
     TimeProvider time,
     ILogger<ReminderDispatcher> logger,
+    RecoveryRecorder recovery,
     ReminderMetrics? metrics = null)
 {
     /// <summary>An index entry whose reminder row never appeared (the order's transaction failed) is removed after this.</summary>
@@ -151,7 +153,9 @@ public sealed partial class ReminderDispatcher(
 
         if (!ReminderRelevance.IsStillDue(order, reminder.ReminderId, await policies.ForOrderAsync(order, cancellationToken)))
         {
-            return await SuppressAsync(entry, reminder, "order_state", $"the order is {order.State.ToWire()}; the reminder no longer applies", now, handled, cancellationToken);
+            var outcome = await SuppressAsync(entry, reminder, "order_state", $"the order is {order.State.ToWire()}; the reminder no longer applies", now, handled, cancellationToken);
+            if (outcome == DispatchOutcome.Suppressed) await recovery.RecordHeldAsync(order, reminder, "order_state");
+            return outcome;
         }
 
         if (reminder.Audience == Audience.Merchant)
@@ -203,7 +207,7 @@ public sealed partial class ReminderDispatcher(
         var profile = await buyers.GetAsync(buyers.KeyOf(order.MerchantId, buyer.Id), cancellationToken);
         var throttle = (await policies.CurrentAsync(order.MerchantId, cancellationToken)).Throttle;
         var decision = ReminderThrottle.Decide(await BuildRequestAsync(reminder, order, buyer, profile, siblings, throttle, now, cancellationToken), throttle);
-        return decision switch
+        var outcome = decision switch
         {
             ThrottleDecision.Send send => await EnqueueAsync(entry, reminder, QueueFor(send.Channel), send.Channel,
                 IsTransactional(reminder) ? null : new CapSlot(profile, throttle.BuyerDailyCap), now, handled, cancellationToken),
@@ -211,6 +215,9 @@ public sealed partial class ReminderDispatcher(
             ThrottleDecision.Suppress suppress => await SuppressAsync(entry, reminder, suppress.Reason, suppress.Description, now, handled, cancellationToken),
             _ => throw new InvalidOperationException("Unknown throttle decision."),
         };
+        var heldFor = decision switch { ThrottleDecision.Defer d => d.Reason, ThrottleDecision.Suppress s => s.Reason, _ => null };
+        if (heldFor is not null && outcome is DispatchOutcome.Deferred or DispatchOutcome.Suppressed) await recovery.RecordHeldAsync(order, reminder, heldFor);
+        return outcome;
     }
 
     private async Task<ThrottleRequest> BuildRequestAsync(

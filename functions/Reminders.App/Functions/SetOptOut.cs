@@ -6,6 +6,7 @@ using Reminders.App.Buyers;
 using Reminders.App.Delivery;
 using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Hosting;
+using Reminders.App.Reports;
 using Reminders.Core;
 using Reminders.Core.Orders;
 
@@ -15,7 +16,7 @@ namespace Reminders.App.Functions;
 /// POST /api/admin/optouts {"merchantId", "buyerId", "channel", "optedOut"}: an operator opts a buyer out of (or back into)
 /// a channel. The merchant is required unless Buyers__GlobalIds says buyer ids are global.
 /// </summary>
-public sealed class SetOptOut(BuyerStore buyers, BadContactNotes badContacts)
+public sealed class SetOptOut(BuyerStore buyers, BadContactNotes badContacts, OptOutAttribution optOuts)
 {
     [Function(nameof(SetOptOut))]
     [EndpointSummary("Opt a buyer out of (or back into) a channel")]
@@ -49,6 +50,7 @@ public sealed class SetOptOut(BuyerStore buyers, BadContactNotes badContacts)
 
         var buyerKey = buyers.KeyOf(merchantId, buyerId!);
         var profile = await buyers.SetOptOutAsync(buyerKey, channel, o.GetBoolean(), cancellationToken);
+        if (o.GetBoolean()) await optOuts.RecordAsync(profile, channel, cancellationToken);
         return TypedResults.Ok(BuyerView.From(merchantId, buyerId!, profile, await badContacts.ListAsync(buyerKey, cancellationToken)));
     }
 }

@@ -6,6 +6,7 @@ using Reminders.App.Buyers;
 using Reminders.App.Delivery;
 using Microsoft.Azure.Functions.Worker;
 using Reminders.App.Hosting;
+using Reminders.App.Reports;
 using Reminders.Core.Notifications;
 
 namespace Reminders.App.Functions;
@@ -15,7 +16,7 @@ namespace Reminders.App.Functions;
 /// one-click POST with body <c>List-Unsubscribe=One-Click</c>, or the page's button) opts the buyer out of email.
 /// A GET never changes anything, so link scanners cannot unsubscribe anyone.
 /// </summary>
-public sealed class Unsubscribe(UnsubscribeLinks links, BuyerStore buyers)
+public sealed class Unsubscribe(UnsubscribeLinks links, BuyerStore buyers, OptOutAttribution optOuts)
 {
     [Function(nameof(Unsubscribe))]
     [EndpointSummary("One-click unsubscribe from reminder emails (RFC 8058)")]
@@ -39,7 +40,8 @@ public sealed class Unsubscribe(UnsubscribeLinks links, BuyerStore buyers)
                 "<p>You will no longer get order reminders by email. 您将不再收到邮件提醒。</p>" +
                 "<button type=\"submit\">Unsubscribe 退订</button></form>");
         }
-        await buyers.SetOptOutAsync(buyerKey, Channel.Email, optedOut: true, cancellationToken);
+        var profile = await buyers.SetOptOutAsync(buyerKey, Channel.Email, optedOut: true, cancellationToken);
+        await optOuts.RecordAsync(profile, Channel.Email, cancellationToken);
         return Page("You are unsubscribed", "<p>You will no longer get order reminders by email. 您已退订邮件提醒。</p>");
     }
 

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Reminders.App.Observability;
+using Reminders.App.Reports;
 using Reminders.Core;
 using Reminders.Core.Orders;
 using Reminders.Core.Planning;
@@ -29,7 +30,8 @@ public sealed record OrderSnapshot(Order Order, ETag ETag, IReadOnlyList<Reminde
 /// ETag makes concurrent events on one order retry rather than overwrite each other.
 /// </summary>
 public sealed class OrderStore(
-    ReminderStorage storage, ReminderIndex index, TimeProvider time, Random random, IEnumerable<ITimelineObserver> timelineObservers)
+    ReminderStorage storage, ReminderIndex index, TimeProvider time, Random random, IEnumerable<ITimelineObserver> timelineObservers,
+    RecoveryRecorder recovery)
 {
     private readonly IReadOnlyList<ITimelineObserver> _observers = [.. timelineObservers];
 
@@ -63,7 +65,8 @@ public sealed class OrderStore(
             // entries a sweep discards, never a planned reminder that no sweep would find.
             await index.AddAsync(changes.Planned.Select(IndexEntry.Of).ToList(), cancellationToken);
 
-            var timeline = TimelineOf(e, before, after, changes, settings.Source, now);
+            var recovered = recovery.Attribute(before, after, reminders);
+            List<TimelineEntry> timeline = [.. TimelineOf(e, before, after, changes, settings.Source, now), .. recovered.Select(a => a.ToTimelineEntry(now))];
             try
             {
                 await storage.Orders.SubmitTransactionAsync(WriteActions(e, current, after, changes, timeline, now), cancellationToken);
@@ -77,6 +80,7 @@ public sealed class OrderStore(
                 continue;
             }
             _observers.NotifySafely(e.OrderId, timeline); // activity log, outcomes; never fails the write
+            await recovery.RecordRecoveredAsync(after, recovered); // the report's row; never fails the write
             await RemoveStaleEntriesAsync(changes.Stale, cancellationToken);
             return new ApplyOutcome.Applied(after, changes.Planned);
         }

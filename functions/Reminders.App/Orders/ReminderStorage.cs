@@ -18,6 +18,7 @@ public sealed class ReminderStorage(TableServiceClient tables, QueueServiceClien
     public const string OutboxTable = "Outbox";
     public const string ActivityTable = "Activity";
     public const string MerchantsTable = "Merchants";
+    public const string ReportsTable = "Reports";
 
     public TableClient Orders { get; } = tables.GetTableClient(OrdersTable);
     public TableClient Index { get; } = tables.GetTableClient(IndexTable);
@@ -25,13 +26,14 @@ public sealed class ReminderStorage(TableServiceClient tables, QueueServiceClien
     public TableClient Outbox { get; } = tables.GetTableClient(OutboxTable);
     public TableClient Activity { get; } = tables.GetTableClient(ActivityTable);
     public TableClient Merchants { get; } = tables.GetTableClient(MerchantsTable);
+    public TableClient Reports { get; } = tables.GetTableClient(ReportsTable);
 
     public QueueClient Queue(string name) => queues.GetQueueClient(name);
 
     /// <summary>Creates every table and queue that does not exist yet.</summary>
     public async Task CreateAllAsync(CancellationToken cancellationToken)
     {
-        await Task.WhenAll(new[] { Orders, Index, Buyers, Outbox, Activity, Merchants }.Select(table => table.CreateIfNotExistsAsync(cancellationToken)));
+        await Task.WhenAll(new[] { Orders, Index, Buyers, Outbox, Activity, Merchants, Reports }.Select(table => table.CreateIfNotExistsAsync(cancellationToken)));
         await Task.WhenAll(QueueNames.All.Select(name => Queue(name).CreateIfNotExistsAsync(cancellationToken: cancellationToken)));
     }
 

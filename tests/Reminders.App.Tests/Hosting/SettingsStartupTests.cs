@@ -43,6 +43,8 @@ public sealed class SettingsStartupTests
     [InlineData("Webhooks__StoreTimeout", "soon")]
     [InlineData("Webhooks__StoreTimeout", "00:00:00")]
     [InlineData("Dashboard__ActivityFlushInterval", "-00:00:05")]
+    [InlineData("Reports__AttributionWindow", "00:00:00")]
+    [InlineData("Reports__AttributionWindow", "a day")]
     [InlineData("Merchants__m-1__AlertEmail", "nobody")]
     [InlineData("Merchants__Default__LinkTemplate", "/orders/{orderId}")]
     [InlineData("Delivery__MaxRetries", "many")]
