@@ -94,7 +94,7 @@ public sealed class RecoveryScenario : IAsyncLifetime
         await PayAsync(OrderB, DateTimeOffset.UtcNow); // a second payment event
         var sentF = (await ReminderAsync(OrderF, "payment_due.1")).SentAt!.Value;
         await PayAsync(OrderF, sentF.AddSeconds(-1)); // paid before the reminder; the event arrives after it
-        using (var optOut = await Admin.PostAsJsonAsync("/api/admin/optouts", new { buyerId = "buyer-" + OrderE, channel = "sms", optedOut = true }))
+        using (var optOut = await Admin.PostAsJsonAsync("/api/admin/optouts", new { merchantId = MerchantId, buyerId = "buyer-" + OrderE, channel = "sms", optedOut = true }))
         {
             Assert.Equal(HttpStatusCode.OK, optOut.StatusCode);
         }
