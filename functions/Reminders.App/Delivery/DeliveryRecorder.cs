@@ -1,3 +1,4 @@
+using Azure;
 using Microsoft.Extensions.Logging;
 using Reminders.App.Dispatch;
 using Azure.Storage.Queues.Models;
@@ -75,7 +76,9 @@ public sealed partial class DeliveryRecorder(OrderStore orders, ClaimTimeouts cl
     }
 
     /// <summary>Claims the row for this message's attempt; null when someone else changed the row first.</summary>
-    public async Task<ReminderRow?> ClaimAsync(ReminderRow row, ReminderMessage message, Core.Notifications.Channel? channel, CancellationToken cancellationToken)
+    /// <param name="orderAsRead">The ETag of the order row the caller checked: the claim fails if the order changed since.</param>
+    public async Task<ReminderRow?> ClaimAsync(
+        ReminderRow row, ReminderMessage message, Core.Notifications.Channel? channel, ETag orderAsRead, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var claim = row with
@@ -87,7 +90,7 @@ public sealed partial class DeliveryRecorder(OrderStore orders, ClaimTimeouts cl
             Attempt = message.Attempt,
             Channel = channel ?? row.Channel,
         };
-        var etag = await orders.UpdateReminderAsync(claim, [], cancellationToken);
+        var etag = await orders.UpdateReminderAsync(claim, [], cancellationToken, orderAsRead);
         return etag is null ? null : claim with { ETag = etag.Value };
     }
 

@@ -58,7 +58,7 @@ public sealed partial class MerchantAlertDelivery(
     private async Task<ClaimAttempt> TryClaimAsync(ReminderMessage message, int round, CancellationToken cancellationToken)
     {
         // One query for the reminder row and the order.
-        var (order, row) = await orders.ReadForSendAsync(message.OrderId, message.ReminderId, cancellationToken);
+        var (order, orderETag, row) = await orders.ReadForSendAsync(message.OrderId, message.ReminderId, cancellationToken);
         switch (recorder.Check(row, message, time.GetUtcNow()))
         {
             case RowCheck.Skip skip:
@@ -78,7 +78,7 @@ public sealed partial class MerchantAlertDelivery(
             return suppressed ? ClaimAttempt.Done(DeliveryOutcome.Suppressed) : ClaimAttempt.Again;
         }
 
-        var claimed = await recorder.ClaimAsync(reminder, message, channel: null, cancellationToken);
+        var claimed = await recorder.ClaimAsync(reminder, message, channel: null, orderETag, cancellationToken);
         if (claimed is not null) return new ClaimAttempt(null, new Claim(order, claimed));
         return round < MaxRounds ? ClaimAttempt.Again : Skipped(message, "the row kept changing");
     }

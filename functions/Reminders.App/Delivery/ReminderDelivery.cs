@@ -61,7 +61,7 @@ public sealed partial class ReminderDelivery(
     {
         var wire = channel.ToWire();
         // One query for the reminder row and the order.
-        var (order, row) = await orders.ReadForSendAsync(message.OrderId, message.ReminderId, cancellationToken);
+        var (order, orderETag, row) = await orders.ReadForSendAsync(message.OrderId, message.ReminderId, cancellationToken);
         switch (recorder.Check(row, message, time.GetUtcNow()))
         {
             case RowCheck.Skip skip:
@@ -96,7 +96,7 @@ public sealed partial class ReminderDelivery(
             return suppressed ? ClaimAttempt.Done(DeliveryOutcome.Suppressed) : ClaimAttempt.Again;
         }
 
-        var claimed = await recorder.ClaimAsync(reminder, message, channel, cancellationToken);
+        var claimed = await recorder.ClaimAsync(reminder, message, channel, orderETag, cancellationToken);
         if (claimed is not null) return new ClaimAttempt(null, new Claim(order, claimed, profile, contact));
         return round < MaxRounds ? ClaimAttempt.Again : Skipped(message, wire, "the row kept changing");
     }

@@ -219,18 +219,20 @@ public sealed class OrderStore(
     }
 
     /// <summary>One query for what a sender needs: the order and the one reminder row.</summary>
-    public async Task<(Order? Order, ReminderRow? Reminder)> ReadForSendAsync(string orderId, string reminderId, CancellationToken cancellationToken)
+    /// <returns>The order (with the ETag of its row, for <see cref="UpdateReminderAsync"/>) and the reminder row.</returns>
+    public async Task<(Order? Order, ETag OrderETag, ReminderRow? Reminder)> ReadForSendAsync(string orderId, string reminderId, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {orderId} and (RowKey eq {OrderRows.OrderKey} or RowKey eq {OrderRows.ReminderKey(reminderId)})");
         Order? order = null;
+        var orderETag = default(ETag);
         ReminderRow? reminder = null;
         await foreach (var entity in storage.Orders.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            if (entity.RowKey == OrderRows.OrderKey) order = OrderRows.ToOrder(entity);
+            if (entity.RowKey == OrderRows.OrderKey) (order, orderETag) = (OrderRows.ToOrder(entity), entity.ETag);
             else reminder = ReminderRow.FromEntity(entity);
         }
-        return (order, reminder);
+        return (order, orderETag, reminder);
     }
 
     public async Task<ReminderRow?> GetReminderAsync(string orderId, string reminderId, CancellationToken cancellationToken)
@@ -243,10 +245,18 @@ public sealed class OrderStore(
     /// Writes a reminder's new row and its timeline entries in one transaction, conditional on the row's ETag.
     /// Returns the row's new ETag, or null when someone else changed the row first.
     /// </summary>
-    public async Task<ETag?> UpdateReminderAsync(ReminderRow row, IReadOnlyList<TimelineEntry> timeline, CancellationToken cancellationToken)
+    /// <param name="orderAsRead">
+    /// When given, the write also fails (null) if the order row changed since it was read with this ETag: a payment
+    /// stored after a sender's check then stops the claim. The order row is merged with nothing, so its ETag moves on.
+    /// </param>
+    public async Task<ETag?> UpdateReminderAsync(ReminderRow row, IReadOnlyList<TimelineEntry> timeline, CancellationToken cancellationToken, ETag? orderAsRead = null)
     {
         var salt = Guid.NewGuid().ToString("N")[..8];
         var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, row.ToEntity(), row.ETag) };
+        if (orderAsRead is { } orderETag)
+        {
+            actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(row.OrderId, OrderRows.OrderKey), orderETag));
+        }
         actions.AddRange(timeline.Select((t, i) => new TableTransactionAction(TableTransactionActionType.Add, t.ToEntity(row.OrderId, i, salt))));
         try
         {

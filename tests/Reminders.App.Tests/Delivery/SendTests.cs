@@ -52,6 +52,28 @@ public sealed class SendTests(DeliveryEnvironment environment)
     }
 
     [Fact]
+    public async Task A_payment_stored_after_the_sender_read_the_order_stops_its_claim_and_nothing_is_sent()
+    {
+        await using var twilio = await ProviderStubs.TwilioAsync();
+        using var app = new DeliveryApp(environment, ProviderStubs.TwilioSettings(twilio));
+        var orderId = ReminderAppFactory.NewOrderId();
+        await app.CreateOrderAsync(orderId, DeliveryApp.NewBuyerId(), DeliveryApp.NewPhone(), email: null);
+        await app.SweepAsync(Sweep.PaymentDue);
+        var message = await app.MessageForAsync(orderId, "payment_due.1");
+        var (_, orderAsRead, row) = await app.Orders.ReadForSendAsync(orderId, "payment_due.1", CancellationToken.None);
+
+        // The payment lands between the sender's read (order unpaid) and its claim.
+        await app.PaymentEventAsync("payment.succeeded", orderId);
+        var recorder = app.Services.GetRequiredService<DeliveryRecorder>();
+        var claimed = await recorder.ClaimAsync(row!, ReminderMessage.TryParse(message.Body.ToString())!, Channel.Sms, orderAsRead, CancellationToken.None);
+
+        Assert.Null(claimed);
+        await app.RunAsync<SendSms>(message); // the sender reads again, finds the order paid and sends nothing
+        Assert.Empty(ProviderStubs.SmsSends(twilio));
+        Assert.Equal(ReminderStatus.Suppressed, (await app.ReminderAsync(orderId, "payment_due.1")).Status);
+    }
+
+    [Fact]
     public async Task Push_goes_through_fcm_with_a_service_account_token()
     {
         using var key = RSA.Create(2048);

@@ -103,8 +103,9 @@ public sealed class OutcomeApp : IDisposable
     /// <summary>Claims the reminder for its next attempt, as a sender does before calling the provider.</summary>
     public async Task<ReminderRow> ClaimAsync(string orderId, string reminderId, Channel? channel = Channel.Sms)
     {
-        var row = await ReminderAsync(orderId, reminderId);
-        return await Recorder.ClaimAsync(row, new ReminderMessage(orderId, reminderId, row.Attempt + 1), channel, CancellationToken.None)
+        var (_, orderETag, found) = await Orders.ReadForSendAsync(orderId, reminderId, CancellationToken.None);
+        var row = found ?? throw new InvalidOperationException($"No reminder {orderId}/{reminderId}.");
+        return await Recorder.ClaimAsync(row, new ReminderMessage(orderId, reminderId, row.Attempt + 1), channel, orderETag, CancellationToken.None)
             ?? throw new InvalidOperationException($"Could not claim {orderId}/{reminderId}.");
     }
 
