@@ -4,6 +4,7 @@ using Reminders.App.Merchants;
 using Reminders.App.Observability;
 using Reminders.App.Orders;
 using Reminders.App.Reports;
+using Reminders.App.Storage;
 using Reminders.Core;
 using Reminders.Core.Notifications;
 using Reminders.Core.Orders;
@@ -130,7 +131,7 @@ public sealed partial class ReminderDispatcher(
         {
             await index.RemoveAsync(handled, CancellationToken.None);
         }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or TimeoutException)
+        catch (Exception e) when (StorageFailure.IsStorageFailure(e))
         {
             LogHandledEntriesLeft(logger, e, handled.Count);
         }

@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Reminders.App.Observability;
 using Reminders.App.Reports;
+using Reminders.App.Storage;
 using Reminders.Core;
 using Reminders.Core.Orders;
 using Reminders.Core.Planning;
@@ -97,7 +98,7 @@ public sealed class OrderStore(
         {
             await index.RemoveAsync(stale, cancellationToken);
         }
-        catch (RequestFailedException)
+        catch (Exception e) when (StorageFailure.IsStorageFailure(e))
         {
             // The sweep that reads them finds their rows no longer pending and removes them.
         }
